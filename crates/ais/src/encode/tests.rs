@@ -1,0 +1,126 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::decode::decode;
+use crate::message::{Dimensions, Message};
+use crate::sentence::Sentence;
+use crate::{Decoder, DecoderConfig};
+
+const SIXBIT_TEXT: &str = "[A-Z0-9 .,/()-]{0,20}";
+
+/// What the decoder gives back for a sent string: cut at `@`, trailing spaces trimmed.
+fn text(max: usize) -> impl Strategy<Value = String> {
+    proptest::string::string_regex(SIXBIT_TEXT)
+        .unwrap()
+        .prop_map(move |s| {
+            s.chars()
+                .take(max)
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+}
+
+fn lon_lat() -> impl Strategy<Value = (Option<f64>, Option<f64>)> {
+    (
+        prop_oneof![
+            Just(None),
+            (-108_000_000i32..=108_000_000).prop_map(|v| Some(f64::from(v) / 600_000.0))
+        ],
+        prop_oneof![
+            Just(None),
+            (-54_000_000i32..=54_000_000).prop_map(|v| Some(f64::from(v) / 600_000.0))
+        ],
+    )
+}
+
+fn tenths(max: u32) -> impl Strategy<Value = Option<f32>> {
+    prop_oneof![Just(None), (0..max).prop_map(|v| Some(v as f32 / 10.0))]
+}
+
+prop_compose! {
+    fn position()(
+        msg_type in 1u8..=3, repeat in 0u8..4, mmsi in 0u32..1 << 30, nav_status in 0u8..16,
+        rot_raw in any::<i8>(), sog in tenths(1023), accuracy in any::<bool>(), (lon, lat) in lon_lat(),
+        cog in tenths(3600), heading in proptest::option::of(0u16..360),
+        second in proptest::option::of(0u8..60), maneuver in 0u8..3, raim in any::<bool>(),
+        radio in 0u32..1 << 19,
+    ) -> PositionReport {
+        let rot = match rot_raw {
+            -128 | -127 | 127 => None,
+            v => { let r = f32::from(v) / 4.733; Some(r * r * f32::from(v).signum()) }
+        };
+        PositionReport { msg_type, repeat, mmsi, nav_status, rot_raw, rot, sog, accuracy, lon, lat,
+            cog, heading, second, maneuver, raim, radio }
+    }
+}
+
+prop_compose! {
+    fn class_b()(
+        repeat in 0u8..4, mmsi in 0u32..1 << 30, reserved in any::<u8>(), sog in tenths(1023),
+        (lon, lat) in lon_lat(), cog in tenths(3600), heading in proptest::option::of(0u16..360),
+        second in proptest::option::of(0u8..60), regional in 0u8..4, flags in any::<[bool; 8]>(),
+        radio in 0u32..1 << 20,
+    ) -> ClassBPosition {
+        ClassBPosition { repeat, mmsi, reserved, sog, accuracy: flags[0], lon, lat, cog, heading,
+            second, regional, cs: flags[1], display: flags[2], dsc: flags[3], band: flags[4],
+            msg22: flags[5], assigned: flags[6], raim: flags[7], radio }
+    }
+}
+
+prop_compose! {
+    fn static_voyage()(
+        repeat in 0u8..4, mmsi in 0u32..1 << 30, ais_version in 0u8..4, imo in 0u32..1 << 30,
+        callsign in text(7), shipname in text(20), ship_type in any::<u8>(),
+        dims in (0u16..512, 0u16..512, 0u8..64, 0u8..64), epfd in 0u8..16,
+        eta in (0u8..16, 0u8..32, 0u8..32, 0u8..64), draught in 0u8..=255,
+        destination in text(20), dte in any::<bool>(),
+    ) -> StaticVoyage {
+        StaticVoyage { repeat, mmsi, ais_version, imo, callsign, shipname, ship_type,
+            dimensions: Dimensions { to_bow: dims.0, to_stern: dims.1, to_port: dims.2, to_starboard: dims.3 },
+            epfd, eta_month: eta.0, eta_day: eta.1, eta_hour: eta.2, eta_minute: eta.3,
+            draught: f32::from(draught) / 10.0, destination, dte }
+    }
+}
+
+fn decode_lines(lines: &[String]) -> Message {
+    let mut decoder = Decoder::new(DecoderConfig::default());
+    let mut out = None;
+    for line in lines {
+        assert!(Sentence::parse(line).is_ok(), "{line}");
+        out = decoder.push_line(line, 0).unwrap().map(|d| d.message);
+    }
+    out.expect("complete message")
+}
+
+proptest! {
+    #[test]
+    fn position_round_trips(m in position()) {
+        let line = encode_position(&m, 'A');
+        prop_assert_eq!(decode_lines(&[line]), Message::Position(m));
+    }
+
+    #[test]
+    fn class_b_round_trips(m in class_b()) {
+        let line = encode_class_b(&m, 'B');
+        prop_assert_eq!(decode_lines(&[line]), Message::ClassBPosition(m));
+    }
+
+    #[test]
+    fn static_voyage_round_trips(m in static_voyage(), seq in 0u8..10) {
+        let lines = encode_static_voyage(&m, seq, 'A');
+        prop_assert_eq!(lines.len(), 2);
+        prop_assert_eq!(decode_lines(&lines), Message::StaticVoyage(m));
+    }
+}
+
+#[test]
+fn encodes_gpsd_sample_line_exactly() {
+    let Message::Position(p) = decode("15RTgt0PAso;90TKcjM8h6g208CQ", 0).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        encode_position(&p, 'A'),
+        "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
+    );
+}

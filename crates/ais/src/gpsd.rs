@@ -1,0 +1,178 @@
+//! Output compatible with `gpsdecode -s -j` (scaled JSON, type 24 parts
+//! apart), and the line loop behind `porttrack ais decode`.
+//!
+//! Values the decoder turned into `None` are printed as gpsd prints the
+//! raw "not available" code, scaled (speed 102.3, lon 181, heading 511...).
+
+use std::fmt::Write as _;
+use std::io::{self, BufRead, Write};
+
+use crate::decoder::{Decoded, Decoder};
+use crate::legends;
+use crate::message::*;
+
+mod link;
+mod vessel;
+
+use vessel::*;
+
+/// Counts from [`decode_lines`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DecodeStats {
+    /// Lines read, including comments and blanks.
+    pub lines: u64,
+    pub messages: u64,
+    pub rejected: u64,
+}
+
+/// Decodes NMEA lines to one JSON object per line on `out`; rejected lines
+/// go to `err` as `line N: <reason>: <line>`. `#` comments and blank lines
+/// are skipped silently.
+pub fn decode_lines(
+    input: impl BufRead,
+    mut out: impl Write,
+    mut err: impl Write,
+) -> io::Result<DecodeStats> {
+    let mut decoder = Decoder::default();
+    let mut stats = DecodeStats::default();
+    let mut json = String::new();
+    for line in input.lines() {
+        let line = line?;
+        stats.lines += 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        // No clock here: fragments are bounded by max_pending, not time.
+        match decoder.push_line(trimmed, 0) {
+            Ok(Some(decoded)) => {
+                stats.messages += 1;
+                json.clear();
+                write_json(&decoded, &mut json);
+                writeln!(out, "{json}")?;
+            }
+            Ok(None) => {}
+            Err(reject) => {
+                stats.rejected += 1;
+                writeln!(
+                    err,
+                    "line {}: {}: {}",
+                    stats.lines,
+                    reject.reason(),
+                    trimmed
+                )?;
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// Appends one gpsd-style JSON object (no trailing newline).
+pub fn write_json(decoded: &Decoded, out: &mut String) {
+    let m = &decoded.message;
+    let mut j = Json::open(out, m.msg_type());
+    match m {
+        Message::Position(p) => position(&mut j, p),
+        Message::BaseStation(b) => base_station(&mut j, b),
+        Message::StaticVoyage(s) => static_voyage(&mut j, s),
+        Message::SarAircraft(s) => sar(&mut j, s),
+        Message::ClassBPosition(b) => class_b(&mut j, b),
+        Message::ClassBExtended(b) => class_b_extended(&mut j, b),
+        Message::AidToNavigation(a) => aid(&mut j, a),
+        Message::StaticPartA(a) => {
+            j.header(a.repeat, a.mmsi);
+            j.str("part", "A");
+            j.str("shipname", &a.shipname);
+        }
+        Message::StaticPartB(b) => part_b(&mut j, b),
+        Message::LongRange(l) => long_range(&mut j, l),
+        Message::Binary(b) => link::binary(&mut j, b),
+        Message::Acknowledge(a) => link::acknowledge(&mut j, a),
+        Message::UtcInquiry(u) => {
+            j.header(u.repeat, u.mmsi);
+            j.num("dest_mmsi", u.dest_mmsi);
+        }
+        Message::SafetyText(t) => link::safety_text(&mut j, t),
+        Message::Interrogation(i) => link::interrogation(&mut j, i),
+        Message::AssignedMode(a) => link::assigned_mode(&mut j, a),
+        Message::Dgnss(d) => link::dgnss(&mut j, d),
+        Message::DataLinkManagement(d) => link::data_link(&mut j, d),
+        Message::ChannelManagement(c) => link::channel_management(&mut j, c),
+        Message::GroupAssignment(g) => link::group_assignment(&mut j, g),
+        Message::SlotBinary(b) => link::slot_binary(&mut j, b),
+        Message::Other { mmsi, .. } => {
+            j.raw("mmsi", format_args!("{mmsi}"));
+            j.raw("scaled", format_args!("true"));
+        }
+    }
+    j.out.push('}');
+}
+
+struct Json<'a> {
+    out: &'a mut String,
+}
+
+impl<'a> Json<'a> {
+    fn open(out: &'a mut String, msg_type: u8) -> Self {
+        let _ = write!(out, r#"{{"class":"AIS","device":"stdin","type":{msg_type}"#);
+        Self { out }
+    }
+
+    fn header(&mut self, repeat: u8, mmsi: u32) {
+        self.raw("repeat", format_args!("{repeat}"));
+        self.raw("mmsi", format_args!("{mmsi}"));
+        self.raw("scaled", format_args!("true"));
+    }
+
+    fn raw(&mut self, key: &str, value: std::fmt::Arguments<'_>) {
+        let _ = write!(self.out, r#","{key}":{value}"#);
+    }
+
+    fn num(&mut self, key: &str, value: impl std::fmt::Display) {
+        self.raw(key, format_args!("{value}"));
+    }
+
+    fn flag(&mut self, key: &str, value: bool) {
+        self.num(key, value);
+    }
+
+    fn str(&mut self, key: &str, value: &str) {
+        let _ = write!(self.out, r#","{key}":""#);
+        for c in value.chars() {
+            if c == '"' || c == '\\' {
+                self.out.push('\\');
+            }
+            self.out.push(c);
+        }
+        self.out.push('"');
+    }
+
+    fn lon_lat(&mut self, lon: Option<f64>, lat: Option<f64>) {
+        self.raw("lon", format_args!("{:.7}", lon.unwrap_or(181.0)));
+        self.raw("lat", format_args!("{:.7}", lat.unwrap_or(91.0)));
+    }
+
+    fn tenths(&mut self, key: &str, value: Option<f32>, missing: f32) {
+        self.raw(key, format_args!("{:.1}", value.unwrap_or(missing)));
+    }
+
+    fn epfd(&mut self, code: u8) {
+        self.num("epfd", code);
+        match legends::epfd(code) {
+            Some(text) => self.str("epfd_text", text),
+            None => self.str("epfd_text", &format!("Reserved ({code})")),
+        }
+    }
+
+    fn ship_type(&mut self, code: u8) {
+        self.num("shiptype", code);
+        self.str("shiptype_text", legends::ship_type(code));
+    }
+
+    fn dims(&mut self, d: &Dimensions) {
+        self.num("to_bow", d.to_bow);
+        self.num("to_stern", d.to_stern);
+        self.num("to_port", d.to_port);
+        self.num("to_starboard", d.to_starboard);
+    }
+}

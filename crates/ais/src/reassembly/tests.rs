@@ -1,0 +1,96 @@
+use super::*;
+use crate::sentence::xor;
+
+fn line(count: u8, number: u8, seq: u8, channel: char, payload: &str) -> String {
+    let body = format!("AIVDM,{count},{number},{seq},{channel},{payload},0");
+    format!("!{body}*{:02X}", xor(&body))
+}
+
+fn push(a: &mut Assembler, l: &str, now: u64) -> Option<String> {
+    let s = Sentence::parse(l).unwrap();
+    a.push(&s, now).unwrap().map(|p| p.text.into_owned())
+}
+
+#[test]
+fn single_part_is_borrowed() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    let l = line(1, 1, 0, 'A', "15RT");
+    let s = Sentence::parse(&l).unwrap();
+    let p = a.push(&s, 0).unwrap().unwrap();
+    assert!(matches!(p.text, Cow::Borrowed("15RT")));
+}
+
+#[test]
+fn two_part_interleaved_with_other_groups() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(2, 1, 1, 'A', "AA"), 0), None);
+    assert_eq!(push(&mut a, &line(2, 1, 2, 'A', "XX"), 0), None);
+    assert_eq!(push(&mut a, &line(2, 1, 1, 'B', "BB"), 0), None);
+    assert_eq!(
+        push(&mut a, &line(2, 2, 2, 'A', "YY"), 0).as_deref(),
+        Some("XXYY")
+    );
+    assert_eq!(
+        push(&mut a, &line(2, 2, 1, 'A', "aa"), 0).as_deref(),
+        Some("AAaa")
+    );
+    assert_eq!(
+        push(&mut a, &line(2, 2, 1, 'B', "bb"), 0).as_deref(),
+        Some("BBbb")
+    );
+    assert_eq!(a.pending(), 0);
+    assert_eq!(a.stats().completed, 3);
+}
+
+#[test]
+fn three_part_out_of_order() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(3, 3, 7, 'A', "33"), 0), None);
+    assert_eq!(push(&mut a, &line(3, 1, 7, 'A', "11"), 1), None);
+    assert_eq!(
+        push(&mut a, &line(3, 2, 7, 'A', "22"), 2).as_deref(),
+        Some("112233")
+    );
+}
+
+#[test]
+fn timeout_drops_stale_groups() {
+    let mut a = Assembler::new(AssemblerConfig {
+        timeout_ms: 100,
+        max_pending: 8,
+    });
+    assert_eq!(push(&mut a, &line(2, 1, 1, 'A', "AA"), 0), None);
+    assert_eq!(push(&mut a, &line(2, 2, 1, 'A', "aa"), 101), None);
+    assert_eq!(a.stats().timed_out, 1);
+    assert_eq!(a.pending(), 1);
+}
+
+#[test]
+fn pending_bound_evicts_oldest() {
+    let mut a = Assembler::new(AssemblerConfig {
+        timeout_ms: 1000,
+        max_pending: 2,
+    });
+    push(&mut a, &line(2, 1, 1, 'A', "11"), 0);
+    push(&mut a, &line(2, 1, 2, 'A', "22"), 0);
+    push(&mut a, &line(2, 1, 3, 'A', "33"), 0);
+    assert_eq!(a.pending(), 2);
+    assert_eq!(a.stats().evicted, 1);
+    assert_eq!(push(&mut a, &line(2, 2, 1, 'A', "xx"), 0), None);
+    assert_eq!(
+        push(&mut a, &line(2, 2, 3, 'A', "xx"), 0).as_deref(),
+        Some("33xx")
+    );
+}
+
+#[test]
+fn duplicate_fragment_restarts_group() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    push(&mut a, &line(2, 1, 1, 'A', "old"), 0);
+    push(&mut a, &line(2, 1, 1, 'A', "new"), 0);
+    assert_eq!(a.stats().replaced, 1);
+    assert_eq!(
+        push(&mut a, &line(2, 2, 1, 'A', "2"), 0).as_deref(),
+        Some("new2")
+    );
+}

@@ -1,0 +1,95 @@
+//! `porttrack.ingest.v1.IngestService`: translation only; the work is in
+//! [`crate::intake`].
+
+use std::time::Duration;
+
+use porttrack_ais::Decoder;
+use porttrack_proto::ingest::v1::{
+    IngestSummary, NmeaLine, PositionInput,
+    ingest_service_server::{IngestService, IngestServiceServer},
+};
+use tonic::{Request, Response, Status, Streaming};
+
+use crate::{
+    batch::Batch,
+    intake::{Intake, Transport},
+};
+
+#[derive(Debug, Clone)]
+pub struct IngestGrpc {
+    intake: Intake,
+    queue_wait: Duration,
+    decoder: porttrack_ais::DecoderConfig,
+}
+
+impl IngestGrpc {
+    pub fn new(
+        intake: Intake,
+        queue_wait: Duration,
+        decoder: porttrack_ais::DecoderConfig,
+    ) -> Self {
+        Self {
+            intake,
+            queue_wait,
+            decoder,
+        }
+    }
+
+    pub fn into_server(self) -> IngestServiceServer<Self> {
+        IngestServiceServer::new(self)
+    }
+}
+
+#[tonic::async_trait]
+impl IngestService for IngestGrpc {
+    async fn stream_positions(
+        &self,
+        request: Request<Streaming<PositionInput>>,
+    ) -> Result<Response<IngestSummary>, Status> {
+        let mut stream = request.into_inner();
+        let mut batch = Batch::default();
+        while let Some(input) = stream.message().await? {
+            match self
+                .intake
+                .position(&input, Transport::Grpc, Some(self.queue_wait))
+                .await
+            {
+                Ok(outcome) => batch.add(outcome).await,
+                Err(err) => return Err(batch.abort(err).await.into()),
+            }
+        }
+        Ok(Response::new(batch.finish(0).await?))
+    }
+
+    async fn stream_nmea(
+        &self,
+        request: Request<Streaming<NmeaLine>>,
+    ) -> Result<Response<IngestSummary>, Status> {
+        let mut stream = request.into_inner();
+        let mut batch = Batch::default();
+        let mut decoder = Decoder::new(self.decoder);
+        while let Some(NmeaLine { line, source }) = stream.message().await? {
+            let source = if source.is_empty() {
+                "grpc"
+            } else {
+                source.as_str()
+            };
+            match self
+                .intake
+                .nmea_line(
+                    &mut decoder,
+                    &line,
+                    Transport::Grpc,
+                    source,
+                    Some(self.queue_wait),
+                )
+                .await
+            {
+                Ok(outcome) => batch.add(outcome).await,
+                Err(err) => return Err(batch.abort(err).await.into()),
+            }
+        }
+        let pending = decoder.pending_fragments() as u64;
+        Ok(Response::new(batch.finish(pending).await?))
+    }
+}

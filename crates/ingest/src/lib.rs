@@ -1,0 +1,191 @@
+//! The ingest service: what AIS feed producers talk to.
+//!
+//! Inputs arrive as NMEA 0183 over TCP and UDP ([`nmea`]), as gRPC streams
+//! ([`grpc`]) or as REST batches ([`http`]). All of them go through
+//! [`intake`]: decode (the `porttrack-ais` codec), validate ([`domain`]),
+//! and queue for Kafka keyed by MMSI ([`publisher`]); refusals are counted
+//! and sent to the dead-letter topic. Producers that wait for an answer get
+//! one only once Kafka has their events ([`batch`]).
+
+pub mod batch;
+pub mod domain;
+pub mod grpc;
+pub mod http;
+pub mod intake;
+pub mod metrics;
+pub mod nmea;
+pub mod publisher;
+
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+use porttrack_ais::{ChecksumPolicy, DecoderConfig};
+use porttrack_platform::{
+    BusError, Endpoints, EventBus, Lifecycle, Server,
+    server::ServerError,
+    settings::{BusSettings, ServerSettings, parse_duration},
+};
+use tokio::net::{TcpListener, UdpSocket};
+
+use crate::{intake::Intake, nmea::NmeaConfig, publisher::Publisher};
+
+/// Settings of the ingest service alone.
+#[derive(Debug, Clone, clap::Args)]
+pub struct IngestSettings {
+    /// NMEA 0183 feeds connect here, over TCP and UDP on the same port.
+    #[arg(long, env = "PORTTRACK_NMEA_ADDR", default_value = "127.0.0.1:10110")]
+    pub nmea_addr: SocketAddr,
+    /// NMEA TCP connections served at once; more wait to be accepted.
+    #[arg(long, env = "PORTTRACK_NMEA_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub nmea_max_connections: usize,
+    /// Longest NMEA line accepted, in bytes (tag blocks included).
+    #[arg(long, env = "PORTTRACK_NMEA_MAX_LINE", default_value_t = 1024)]
+    pub nmea_max_line: usize,
+    /// Multi-sentence messages still incomplete after this are dropped.
+    #[arg(long, env = "PORTTRACK_FRAGMENT_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub fragment_timeout: Duration,
+    /// How long a gRPC or REST producer waits for room in the produce queue
+    /// before it is told to back off.
+    #[arg(long, env = "PORTTRACK_QUEUE_WAIT", default_value = "1s", value_parser = parse_duration)]
+    pub queue_wait: Duration,
+}
+
+/// Everything `porttrack ingest` reads.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    #[command(flatten)]
+    pub server: ServerSettings,
+    #[command(flatten)]
+    pub bus: BusSettings,
+    #[command(flatten)]
+    pub ingest: IngestSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot listen for NMEA on {addr} (PORTTRACK_NMEA_ADDR): {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("event bus: {0}")]
+    Bus(#[from] BusError),
+    #[error(transparent)]
+    Server(#[from] ServerError),
+}
+
+/// The ingest pieces, for running alone or inside `porttrack up`.
+#[derive(Debug)]
+pub struct Ingest {
+    pub endpoints: Endpoints,
+    pub nmea_tcp_addr: SocketAddr,
+    pub nmea_udp_addr: SocketAddr,
+}
+
+impl Ingest {
+    /// Creates topics, binds NMEA listeners and starts them under `lifecycle`.
+    pub async fn build(
+        settings: &IngestSettings,
+        bus: &EventBus,
+        produce_queue: u32,
+        lifecycle: &Lifecycle,
+    ) -> Result<Self, IngestError> {
+        metrics::describe();
+        bus.ensure_topics(publisher::TOPICS).await?;
+        let publisher = Publisher::new(bus.clone(), produce_queue as usize);
+        let intake = Intake::new(publisher);
+        let decoder = DecoderConfig {
+            checksum: ChecksumPolicy::Reject,
+            fragment_timeout_ms: settings.fragment_timeout.as_millis() as u64,
+            ..DecoderConfig::default()
+        };
+
+        let bind_err = |source| IngestError::Bind {
+            addr: settings.nmea_addr,
+            source,
+        };
+        let tcp = TcpListener::bind(settings.nmea_addr)
+            .await
+            .map_err(bind_err)?;
+        let nmea_tcp_addr = tcp.local_addr().map_err(bind_err)?;
+        // Same port for UDP, also when the TCP port was picked by the OS.
+        let udp = UdpSocket::bind(nmea_tcp_addr).await.map_err(bind_err)?;
+        let nmea_udp_addr = udp.local_addr().map_err(bind_err)?;
+        let config = NmeaConfig {
+            max_connections: settings.nmea_max_connections,
+            max_line_bytes: settings.nmea_max_line,
+            decoder,
+        };
+        let drain = lifecycle.draining();
+        let (i, c, d) = (intake.clone(), config.clone(), drain.clone());
+        lifecycle.spawn("nmea-tcp", async move {
+            Ok(nmea::serve_tcp(tcp, i, c, d).await?)
+        });
+        let (i, d) = (intake.clone(), drain);
+        lifecycle.spawn("nmea-udp", async move {
+            Ok(nmea::serve_udp(udp, i, config, d).await?)
+        });
+
+        let grpc = grpc::IngestGrpc::new(intake.clone(), settings.queue_wait, decoder);
+        let http = http::router(http::HttpState {
+            intake,
+            queue_wait: settings.queue_wait,
+            decoder,
+        });
+        Ok(Self {
+            endpoints: Endpoints::new(http).with_grpc(grpc.into_server()),
+            nmea_tcp_addr,
+            nmea_udp_addr,
+        })
+    }
+}
+
+/// `porttrack ingest`: the service alone, as Kubernetes runs it.
+#[derive(Debug)]
+pub struct Application {
+    server: Server,
+    nmea_addr: SocketAddr,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, IngestError> {
+        let lifecycle = Lifecycle::new();
+        let bus = EventBus::from_settings(&settings.bus, "porttrack-ingest")?;
+        let ingest = Ingest::build(
+            &settings.ingest,
+            &bus,
+            settings.bus.produce_queue,
+            &lifecycle,
+        )
+        .await?;
+        let grace = settings.server.shutdown_grace;
+        lifecycle.on_stop(async move {
+            if let Err(err) = bus.flush(grace).await {
+                tracing::error!(error = %err, "producer flush failed; unacknowledged events may be lost");
+            }
+        });
+        let server = Server::bind(&settings.server, &lifecycle, ingest.endpoints).await?;
+        Ok(Self {
+            server,
+            nmea_addr: ingest.nmea_tcp_addr,
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.server.http_addr()
+    }
+
+    pub fn grpc_addr(&self) -> SocketAddr {
+        self.server.grpc_addr()
+    }
+
+    pub fn nmea_addr(&self) -> SocketAddr {
+        self.nmea_addr
+    }
+
+    pub async fn run_until_stopped(
+        self,
+        signal: impl Future<Output = ()>,
+    ) -> Result<(), IngestError> {
+        Ok(self.server.run_until_stopped(signal).await?)
+    }
+}

@@ -1,0 +1,305 @@
+//! Kafka through rdkafka: every client setting PortTrack relies on is here,
+//! so producers and consumers behave the same in every service.
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use futures::FutureExt;
+use rdkafka::{
+    ClientConfig, Message, Offset, TopicPartitionList,
+    admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
+    client::DefaultClientContext,
+    consumer::{BaseConsumer, CommitMode, Consumer as _, StreamConsumer},
+    error::{KafkaError, RDKafkaErrorCode},
+    message::{BorrowedMessage, Header, Headers, OwnedHeaders},
+    producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _},
+};
+
+use super::{BusError, Delivery, OutRecord, PartitionOffsets, Record};
+use crate::settings::BusSettings;
+
+const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct KafkaBus {
+    brokers: String,
+    client_id: String,
+    producer: FutureProducer,
+    partitions: i32,
+    replication: i32,
+}
+
+impl std::fmt::Debug for KafkaBus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaBus")
+            .field("brokers", &self.brokers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KafkaBus {
+    pub fn new(brokers: &str, settings: &BusSettings, client_id: &str) -> Result<Self, BusError> {
+        let producer = base_config(brokers, client_id)
+            // Exactly-once per partition and in order across retries.
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            // Same partition per key as the Java client and the embedded log.
+            .set("partitioner", "murmur2_random")
+            .set("linger.ms", "5")
+            .set(
+                "message.timeout.ms",
+                settings.produce_timeout.as_millis().to_string(),
+            )
+            .set(
+                "queue.buffering.max.messages",
+                settings.produce_queue.to_string(),
+            )
+            .create()?;
+        Ok(Self {
+            brokers: brokers.to_owned(),
+            client_id: client_id.to_owned(),
+            producer,
+            partitions: settings.kafka_partitions,
+            replication: settings.kafka_replication,
+        })
+    }
+
+    /// `(name, compacted)` pairs.
+    pub async fn ensure_topics(&self, topics: &[(String, bool)]) -> Result<(), BusError> {
+        let admin: AdminClient<DefaultClientContext> =
+            base_config(&self.brokers, &self.client_id).create()?;
+        let new: Vec<NewTopic<'_>> = topics
+            .iter()
+            .map(|(name, compacted)| {
+                let topic = NewTopic::new(
+                    name,
+                    self.partitions,
+                    TopicReplication::Fixed(self.replication),
+                );
+                if *compacted {
+                    topic.set("cleanup.policy", "compact")
+                } else {
+                    topic
+                }
+            })
+            .collect();
+        let options = AdminOptions::new().operation_timeout(Some(METADATA_TIMEOUT));
+        for result in admin.create_topics(&new, &options).await? {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((name, code)) => {
+                    return Err(BusError::Delivery(format!(
+                        "cannot create topic {name}: {code}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn send(&self, out: OutRecord<'_>) -> Result<DeliveryFuture, BusError> {
+        let mut headers = OwnedHeaders::new_with_capacity(out.headers.len());
+        for (key, value) in out.headers {
+            headers = headers.insert(Header {
+                key,
+                value: Some(*value),
+            });
+        }
+        let record = FutureRecord::to(out.topic)
+            .key(out.key)
+            .payload(out.payload)
+            .headers(headers);
+        self.producer
+            .send_result(record)
+            .map_err(|(err, _)| match err {
+                KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull) => BusError::QueueFull,
+                other => BusError::Kafka(other),
+            })
+    }
+
+    pub async fn flush(&self, timeout: Duration) -> Result<(), BusError> {
+        let producer = self.producer.clone();
+        tokio::task::spawn_blocking(move || producer.flush(timeout))
+            .await
+            .map_err(|_| BusError::Closed)?
+            .map_err(BusError::from)
+    }
+
+    pub fn group_consumer(&self, group: &str, topics: &[&str]) -> Result<KafkaConsumer, BusError> {
+        let consumer: StreamConsumer =
+            consumer_config(&self.brokers, &self.client_id, group).create()?;
+        consumer.subscribe(topics)?;
+        Ok(KafkaConsumer {
+            consumer: Arc::new(consumer),
+        })
+    }
+
+    pub async fn reader(
+        &self,
+        topic: &str,
+        start: &PartitionOffsets,
+    ) -> Result<KafkaConsumer, BusError> {
+        // A group id is required by librdkafka even when nothing is
+        // committed; a unique one keeps readers out of each other's way.
+        let group = format!("{}-reader-{}", self.client_id, uuid::Uuid::now_v7());
+        let consumer: StreamConsumer =
+            consumer_config(&self.brokers, &self.client_id, &group).create()?;
+        let consumer = Arc::new(consumer);
+        let partitions = partition_count(consumer.clone(), topic).await?;
+        let mut tpl = TopicPartitionList::new();
+        for p in 0..partitions {
+            let offset = start
+                .get(&p)
+                .map_or(Offset::Beginning, |o| Offset::Offset(*o));
+            tpl.add_partition_offset(topic, p, offset)?;
+        }
+        consumer.assign(&tpl)?;
+        Ok(KafkaConsumer { consumer })
+    }
+
+    pub async fn committed_offsets(
+        &self,
+        group: &str,
+        topic: &str,
+    ) -> Result<PartitionOffsets, BusError> {
+        let consumer: Arc<BaseConsumer> =
+            Arc::new(consumer_config(&self.brokers, &self.client_id, group).create()?);
+        let partitions = partition_count(consumer.clone(), topic).await?;
+        let topic = topic.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut tpl = TopicPartitionList::new();
+            for p in 0..partitions {
+                tpl.add_partition(&topic, p);
+            }
+            let committed = consumer.committed_offsets(tpl, METADATA_TIMEOUT)?;
+            Ok(committed
+                .elements()
+                .iter()
+                .filter_map(|e| match e.offset() {
+                    Offset::Offset(o) => Some((e.partition(), o)),
+                    _ => None,
+                })
+                .collect())
+        })
+        .await
+        .map_err(|_| BusError::Closed)?
+    }
+}
+
+pub async fn delivered(future: DeliveryFuture) -> Result<Delivery, BusError> {
+    match future.await {
+        Ok(Ok(d)) => Ok(Delivery {
+            partition: d.partition,
+            offset: d.offset,
+        }),
+        Ok(Err((err, _))) => Err(BusError::Delivery(err.to_string())),
+        Err(_canceled) => Err(BusError::Closed),
+    }
+}
+
+async fn partition_count<C>(consumer: Arc<C>, topic: &str) -> Result<i32, BusError>
+where
+    C: rdkafka::consumer::Consumer + Send + Sync + 'static,
+{
+    let topic = topic.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let metadata = consumer.fetch_metadata(Some(&topic), METADATA_TIMEOUT)?;
+        let count = metadata
+            .topics()
+            .first()
+            .map_or(0, |t| t.partitions().len());
+        if count == 0 {
+            return Err(BusError::Delivery(format!(
+                "topic {topic} has no partitions"
+            )));
+        }
+        Ok(count as i32)
+    })
+    .await
+    .map_err(|_| BusError::Closed)?
+}
+
+fn base_config(brokers: &str, client_id: &str) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config
+        .set("bootstrap.servers", brokers)
+        .set("client.id", client_id);
+    config
+}
+
+fn consumer_config(brokers: &str, client_id: &str, group: &str) -> ClientConfig {
+    let mut config = base_config(brokers, client_id);
+    config
+        .set("group.id", group)
+        // Offsets are committed by the service once its store has the change.
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("session.timeout.ms", "10000")
+        .set("heartbeat.interval.ms", "1000");
+    config
+}
+
+pub struct KafkaConsumer {
+    consumer: Arc<StreamConsumer>,
+}
+
+impl std::fmt::Debug for KafkaConsumer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaConsumer").finish_non_exhaustive()
+    }
+}
+
+impl KafkaConsumer {
+    pub async fn recv(&mut self) -> Result<Record, BusError> {
+        let message = self.consumer.recv().await?;
+        Ok(to_record(&message))
+    }
+
+    /// A record already fetched, without waiting.
+    pub fn try_recv(&mut self) -> Result<Option<Record>, BusError> {
+        match self.consumer.recv().now_or_never() {
+            Some(Ok(message)) => Ok(Some(to_record(&message))),
+            Some(Err(err)) => Err(err.into()),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn commit(
+        &mut self,
+        offsets: &BTreeMap<(Arc<str>, i32), i64>,
+    ) -> Result<(), BusError> {
+        let mut tpl = TopicPartitionList::new();
+        for ((topic, partition), offset) in offsets {
+            tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
+        }
+        let consumer = self.consumer.clone();
+        tokio::task::spawn_blocking(move || consumer.commit(&tpl, CommitMode::Sync))
+            .await
+            .map_err(|_| BusError::Closed)?
+            .map_err(BusError::from)
+    }
+}
+
+fn to_record(message: &BorrowedMessage<'_>) -> Record {
+    let headers = message
+        .headers()
+        .map(|h| {
+            h.iter()
+                .map(|h| {
+                    (
+                        h.key.to_owned(),
+                        Bytes::copy_from_slice(h.value.unwrap_or_default()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Record {
+        topic: Arc::from(message.topic()),
+        partition: message.partition(),
+        offset: message.offset(),
+        key: Bytes::copy_from_slice(message.key().unwrap_or_default()),
+        payload: Bytes::copy_from_slice(message.payload().unwrap_or_default()),
+        headers,
+        timestamp_ms: message.timestamp().to_millis().unwrap_or(0),
+    }
+}

@@ -1,0 +1,24 @@
+//! What every PortTrack service stands on, so that each service's own code is
+//! only its domain.
+//!
+//! - [`settings`]: flags and `PORTTRACK_*` variables shared by services.
+//! - [`telemetry`]: JSON logs and the Prometheus recorder.
+//! - [`bus`]: the event bus, Kafka or the embedded log, behind one API.
+//! - [`db`]: database pools (PostgreSQL or SQLite) and migrations.
+//! - [`server`]: HTTP + gRPC bootstrap, health, graceful shutdown.
+//! - [`api_error`]: one error type rendered as problem+json and `tonic::Status`.
+//! - [`time`]: the wall clock in the units events use.
+
+pub mod api_error;
+pub mod bus;
+pub mod db;
+pub mod server;
+pub mod settings;
+pub mod telemetry;
+pub mod time;
+
+pub use api_error::{ApiError, FieldViolation};
+pub use bus::{
+    BusError, Consumer, Delivery, EventBus, OutRecord, PendingDelivery, Record, TopicSpec,
+};
+pub use server::{Endpoints, Lifecycle, Server};

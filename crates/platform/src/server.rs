@@ -1,0 +1,352 @@
+//! One bootstrap for every service: bind HTTP and gRPC, serve health,
+//! reflection and `/metrics`, run background tasks, and stop in order.
+//!
+//! Stopping, on SIGTERM/SIGINT: readiness turns to "not serving" (HTTP and
+//! gRPC health) → the drain delay lets load balancers notice → listeners close
+//! and in-flight requests and streams finish → background tasks see the
+//! drain token and finish their batch (consumers commit) → stop hooks run
+//! (the producer flushes) → exit. All of it within the grace period.
+
+mod health;
+
+use std::{
+    convert::Infallible,
+    future::{Future, IntoFuture},
+    net::SocketAddr,
+    pin::Pin,
+    sync::{Arc, Mutex},
+};
+
+use axum::{Router, http::StatusCode, response::IntoResponse, routing::get};
+use tokio::{net::TcpListener, time::Instant};
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tonic::{server::NamedService, service::Routes};
+use tower_http::trace::TraceLayer;
+
+pub use health::{Health, ReadinessGate};
+
+use crate::{settings::ServerSettings, telemetry};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type StopHook = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on {addr} ({key}): {source}")]
+    Bind {
+        key: &'static str,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("gRPC reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("{0} server failed: {1}")]
+    Serve(&'static str, String),
+    #[error("a background task failed; see the log")]
+    TaskFailed,
+}
+
+/// Shutdown coordination shared by everything in one process.
+#[derive(Clone)]
+pub struct Lifecycle {
+    drain: CancellationToken,
+    failed: CancellationToken,
+    tasks: TaskTracker,
+    health: Health,
+    stop_hooks: Arc<Mutex<Vec<StopHook>>>,
+}
+
+impl std::fmt::Debug for Lifecycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lifecycle")
+            .field("draining", &self.drain.is_cancelled())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Lifecycle {
+    pub fn new() -> Self {
+        // Install the recorder before anything records, or early counts vanish.
+        telemetry::prometheus();
+        Self {
+            drain: CancellationToken::new(),
+            failed: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            health: Health::new(),
+            stop_hooks: Arc::default(),
+        }
+    }
+
+    /// Cancelled when the process starts draining: listeners, streams and
+    /// background loops watch it and finish what they hold.
+    pub fn draining(&self) -> CancellationToken {
+        self.drain.clone()
+    }
+
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Runs a background task until it returns. An error is logged and
+    /// stops the process, since a service without its consumer or listener
+    /// is not doing its job.
+    pub fn spawn<F>(&self, name: &'static str, task: F)
+    where
+        F: Future<Output = Result<(), BoxError>> + Send + 'static,
+    {
+        let failed = self.failed.clone();
+        self.tasks.spawn(async move {
+            if let Err(err) = task.await {
+                tracing::error!(task = name, error = %err, "background task failed");
+                failed.cancel();
+            }
+        });
+    }
+
+    /// Runs after servers and background tasks are done (flush a producer).
+    pub fn on_stop<F: Future<Output = ()> + Send + 'static>(&self, hook: F) {
+        self.stop_hooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Box::pin(hook));
+    }
+}
+
+type AddGrpc = Box<dyn FnOnce(Routes) -> Routes + Send>;
+
+/// What a service serves. `porttrack up` merges several into one server.
+#[derive(Default)]
+pub struct Endpoints {
+    http: Router,
+    grpc: Vec<AddGrpc>,
+    grpc_names: Vec<&'static str>,
+}
+
+impl std::fmt::Debug for Endpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoints")
+            .field("grpc", &self.grpc_names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Endpoints {
+    pub fn new(http: Router) -> Self {
+        Self {
+            http,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a gRPC service; the health service reports it by name.
+    pub fn with_grpc<S>(mut self, svc: S) -> Self
+    where
+        S: tower::Service<axum::http::Request<tonic::body::Body>, Error = Infallible>
+            + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Response: IntoResponse,
+        S::Future: Send + 'static,
+    {
+        self.grpc_names.push(S::NAME);
+        self.grpc
+            .push(Box::new(move |routes: Routes| routes.add_service(svc)));
+        self
+    }
+
+    pub fn merge(mut self, other: Endpoints) -> Endpoints {
+        self.http = self.http.merge(other.http);
+        self.grpc.extend(other.grpc);
+        self.grpc_names.extend(other.grpc_names);
+        self
+    }
+}
+
+/// Bound listeners, ready to serve.
+#[derive(Debug)]
+pub struct Server {
+    settings: ServerSettings,
+    lifecycle: Lifecycle,
+    endpoints: Endpoints,
+    http: TcpListener,
+    grpc: TcpListener,
+}
+
+impl Server {
+    /// Binds both listeners (port 0 picks a free port, for tests).
+    pub async fn bind(
+        settings: &ServerSettings,
+        lifecycle: &Lifecycle,
+        endpoints: Endpoints,
+    ) -> Result<Self, ServerError> {
+        let bind = |key, addr| async move {
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServerError::Bind { key, addr, source })
+        };
+        Ok(Self {
+            http: bind("PORTTRACK_HTTP_ADDR", settings.http_addr).await?,
+            grpc: bind("PORTTRACK_GRPC_ADDR", settings.grpc_addr).await?,
+            settings: settings.clone(),
+            lifecycle: lifecycle.clone(),
+            endpoints,
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http.local_addr().unwrap_or(self.settings.http_addr)
+    }
+
+    pub fn grpc_addr(&self) -> SocketAddr {
+        self.grpc.local_addr().unwrap_or(self.settings.grpc_addr)
+    }
+
+    /// Serves until `signal` resolves (or a background task fails), then
+    /// stops in the order described at the top of this file.
+    pub async fn run_until_stopped(
+        self,
+        signal: impl Future<Output = ()>,
+    ) -> Result<(), ServerError> {
+        let Self {
+            settings,
+            lifecycle,
+            endpoints,
+            http,
+            grpc,
+        } = self;
+        let drain = lifecycle.drain.clone();
+        let health = lifecycle.health.clone();
+        health.register(&endpoints.grpc_names).await;
+
+        let router = endpoints
+            .http
+            .merge(platform_routes(health.clone()))
+            .layer(TraceLayer::new_for_http());
+        let grpc_routes = endpoints
+            .grpc
+            .into_iter()
+            .fold(Routes::default(), |routes, add| add(routes))
+            .add_service(health.grpc_service())
+            .add_service(reflection()?);
+        let mut http_task = tokio::spawn(
+            axum::serve(http, router)
+                .with_graceful_shutdown(drain.clone().cancelled_owned())
+                .into_future(),
+        );
+        let mut grpc_task = tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_routes(grpc_routes)
+                .serve_with_incoming_shutdown(
+                    TcpListenerStream::new(grpc),
+                    drain.clone().cancelled_owned(),
+                ),
+        );
+
+        let mut outcome = Ok(());
+        tokio::select! {
+            () = signal => tracing::info!("shutdown requested"),
+            () = lifecycle.failed.cancelled() => outcome = Err(ServerError::TaskFailed),
+            r = &mut http_task => outcome = Err(ServerError::Serve("HTTP", format!("{r:?}"))),
+            r = &mut grpc_task => outcome = Err(ServerError::Serve("gRPC", format!("{r:?}"))),
+        }
+
+        health.begin_drain().await;
+        tokio::time::sleep(settings.drain_delay).await;
+        let deadline = Instant::now() + settings.shutdown_grace;
+        drain.cancel();
+        let servers = async {
+            let _ = (&mut http_task).await;
+            let _ = (&mut grpc_task).await;
+        };
+        if tokio::time::timeout_at(deadline, servers).await.is_err() {
+            tracing::warn!("in-flight requests outlived the grace period; closing them");
+            http_task.abort();
+            grpc_task.abort();
+        }
+        lifecycle.tasks.close();
+        if tokio::time::timeout_at(deadline, lifecycle.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background tasks outlived the grace period");
+        }
+        let hooks = std::mem::take(
+            &mut *lifecycle
+                .stop_hooks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        for hook in hooks {
+            if tokio::time::timeout_at(deadline, hook).await.is_err() {
+                tracing::warn!("a stop hook outlived the grace period");
+            }
+        }
+        tracing::info!("stopped");
+        outcome
+    }
+}
+
+fn platform_routes(health: Health) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|| async { telemetry::prometheus().render() }),
+        )
+        .route("/health/live", get(|| async { "live" }))
+        .route(
+            "/health/ready",
+            get(move || {
+                let ready = health.is_ready();
+                async move {
+                    if ready {
+                        (StatusCode::OK, "ready").into_response()
+                    } else {
+                        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+                    }
+                }
+            }),
+        )
+}
+
+fn reflection() -> Result<
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+    ServerError,
+> {
+    Ok(tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(porttrack_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?)
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,125 @@
+//! Settings every service shares. Each service composes these into its own
+//! typed struct; clap gives every flag a `PORTTRACK_*` variable and documents
+//! both in `--help`. A bad value stops the start with the variable's name.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+/// Where a service listens and how long it drains.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerSettings {
+    /// REST, `/metrics` and `/health/*` listen here.
+    #[arg(long, env = "PORTTRACK_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    pub http_addr: SocketAddr,
+    /// gRPC (with health checking and reflection) listens here.
+    #[arg(long, env = "PORTTRACK_GRPC_ADDR", default_value = "127.0.0.1:50051")]
+    pub grpc_addr: SocketAddr,
+    /// After SIGTERM: how long readiness reports "not serving" before
+    /// listeners close, so load balancers stop sending new work first.
+    #[arg(long, env = "PORTTRACK_DRAIN_DELAY", default_value = "0s", value_parser = parse_duration)]
+    pub drain_delay: Duration,
+    /// After listeners close: how long in-flight work may take before the
+    /// process gives up on it and exits.
+    #[arg(long, env = "PORTTRACK_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration)]
+    pub shutdown_grace: Duration,
+}
+
+/// The event bus: Kafka when brokers are given, else the embedded log.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BusSettings {
+    /// Kafka bootstrap servers (`host:port,...`). Unset: an in-process log
+    /// with Kafka's topic/partition/key semantics, for `porttrack up`.
+    #[arg(long, env = "PORTTRACK_KAFKA_BROKERS")]
+    pub kafka_brokers: Option<String>,
+    /// Prepended to every topic and consumer group name, so several
+    /// deployments (or test runs) can share one Kafka cluster.
+    #[arg(long, env = "PORTTRACK_KAFKA_TOPIC_PREFIX", default_value = "")]
+    pub kafka_topic_prefix: String,
+    /// Partitions of topics PortTrack creates.
+    #[arg(long, env = "PORTTRACK_KAFKA_PARTITIONS", default_value_t = 6, value_parser = clap::value_parser!(i32).range(1..=1024))]
+    pub kafka_partitions: i32,
+    /// Replication factor of topics PortTrack creates.
+    #[arg(long, env = "PORTTRACK_KAFKA_REPLICATION", default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..=16))]
+    pub kafka_replication: i32,
+    /// How long a produce may wait for the brokers before it fails.
+    #[arg(long, env = "PORTTRACK_PRODUCE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub produce_timeout: Duration,
+    /// Records that may wait for the brokers at once; past this, producers
+    /// get back-pressure (gRPC RESOURCE_EXHAUSTED, HTTP 503).
+    #[arg(long, env = "PORTTRACK_PRODUCE_QUEUE", default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub produce_queue: u32,
+    /// Records kept per partition by the embedded log (oldest dropped first).
+    #[arg(long, env = "PORTTRACK_EMBEDDED_RETENTION", default_value_t = 200_000)]
+    pub embedded_retention: usize,
+}
+
+/// A database URL, or a file under the data directory when unset.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseSettings {
+    /// `postgres://user:pass@host/db` or `sqlite://path`. Unset: SQLite in
+    /// the data directory.
+    #[arg(long, env = "PORTTRACK_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where embedded defaults keep their files.
+    #[arg(long, env = "PORTTRACK_DATA_DIR", default_value = ".porttrack")]
+    pub data_dir: PathBuf,
+}
+
+impl DatabaseSettings {
+    /// The URL to connect to: the explicit one, else `sqlite://<data_dir>/<name>.db`.
+    pub fn url_for(&self, name: &str) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}",
+                self.data_dir.join(format!("{name}.db")).display()
+            ),
+        }
+    }
+}
+
+/// Parses `250ms`, `5s`, `2m` or a bare number of seconds.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let (digits, unit) = raw
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((raw, "s"), |i| raw.split_at(i));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{raw}` is not a duration like 500ms, 5s or 2m"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("`{raw}`: unit must be ms, s or m")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units_and_reject_garbage() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn sqlite_file_under_data_dir_when_no_url() {
+        let s = DatabaseSettings {
+            database_url: None,
+            data_dir: "/var/lib/pt".into(),
+        };
+        assert_eq!(s.url_for("ships"), "sqlite:///var/lib/pt/ships.db");
+        let s = DatabaseSettings {
+            database_url: Some("postgres://h/db".into()),
+            ..s
+        };
+        assert_eq!(s.url_for("ships"), "postgres://h/db");
+    }
+}

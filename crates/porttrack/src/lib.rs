@@ -1,0 +1,108 @@
+//! The `porttrack` command. Each subcommand builds one application from the
+//! service crates and runs it until SIGTERM/SIGINT:
+//!
+//! - `up`: ingest and ships in one process, on embedded defaults ([`up`]).
+//! - `ingest`, `ships`: one service each, as Kubernetes runs them.
+//! - `ais decode`: NMEA to gpsd-compatible JSON lines.
+
+pub mod up;
+
+use std::{fs::File, io::BufReader, path::PathBuf};
+
+use clap::{Parser, Subcommand};
+use porttrack_platform::{server::shutdown_signal, telemetry};
+
+/// PortTrack: live AIS vessel telemetry for a port authority.
+///
+/// Every option can also be set by the environment variable shown with it.
+#[derive(Debug, Parser)]
+#[command(name = "porttrack", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole suite in one process: SQLite files under the data
+    /// directory and an in-process event log (no Kafka, no PostgreSQL).
+    Up(up::Settings),
+    /// Run the ingest service alone (NMEA TCP/UDP, gRPC, REST → Kafka).
+    Ingest(porttrack_ingest::Settings),
+    /// Run the ships service alone (Kafka → store → gRPC/REST queries).
+    Ships(porttrack_ships::Settings),
+    /// AIS tools.
+    #[command(subcommand)]
+    Ais(AisCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AisCommand {
+    /// Decode NMEA (a file, or stdin) to one JSON object per message, as
+    /// `gpsdecode -s -j` prints them. Rejected lines go to stderr.
+    Decode {
+        /// File to read; stdin when absent or `-`.
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Ingest(#[from] porttrack_ingest::IngestError),
+    #[error(transparent)]
+    Ships(#[from] porttrack_ships::ShipsError),
+    #[error(transparent)]
+    Up(#[from] up::UpError),
+    #[error("{path}: {source}")]
+    Input {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("writing output: {0}")]
+    Output(std::io::Error),
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Up(settings) => {
+            telemetry::init_logs();
+            up::run(settings, shutdown_signal()).await?;
+        }
+        Command::Ingest(settings) => {
+            telemetry::init_logs();
+            let app = porttrack_ingest::Application::build(settings).await?;
+            tracing::info!(http = %app.http_addr(), grpc = %app.grpc_addr(), nmea = %app.nmea_addr(), "ingest serving");
+            app.run_until_stopped(shutdown_signal()).await?;
+        }
+        Command::Ships(settings) => {
+            telemetry::init_logs();
+            let app = porttrack_ships::Application::build(settings).await?;
+            tracing::info!(http = %app.http_addr(), grpc = %app.grpc_addr(), "ships serving");
+            app.run_until_stopped(shutdown_signal()).await?;
+        }
+        Command::Ais(AisCommand::Decode { file }) => decode(file)?,
+    }
+    Ok(())
+}
+
+fn decode(file: Option<PathBuf>) -> Result<(), CliError> {
+    let stdout = std::io::stdout().lock();
+    let stderr = std::io::stderr().lock();
+    let result = match file.filter(|p| p.as_os_str() != "-") {
+        Some(path) => {
+            let f = File::open(&path).map_err(|source| CliError::Input {
+                path: path.display().to_string(),
+                source,
+            })?;
+            porttrack_ais::gpsd::decode_lines(BufReader::with_capacity(1 << 16, f), stdout, stderr)
+        }
+        None => porttrack_ais::gpsd::decode_lines(std::io::stdin().lock(), stdout, stderr),
+    };
+    match result {
+        Ok(_) => Ok(()),
+        // `porttrack ais decode | head` is normal use, not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(CliError::Output(err)),
+    }
+}

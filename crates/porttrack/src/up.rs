@@ -1,0 +1,112 @@
+//! `porttrack up`: every service in one process, sharing one event bus and
+//! one HTTP and one gRPC listener, on embedded defaults.
+
+use std::{future::Future, net::SocketAddr};
+
+use porttrack_ingest::{Ingest, IngestSettings};
+use porttrack_platform::{
+    EventBus, Lifecycle, Server,
+    settings::{BusSettings, DatabaseSettings, ServerSettings},
+};
+use porttrack_ships::ShipsService;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    #[command(flatten)]
+    pub server: ServerSettings,
+    #[command(flatten)]
+    pub bus: BusSettings,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+    #[command(flatten)]
+    pub ingest: IngestSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpError {
+    #[error(transparent)]
+    Ingest(#[from] porttrack_ingest::IngestError),
+    #[error(transparent)]
+    Ships(#[from] porttrack_ships::ShipsError),
+    #[error(transparent)]
+    Server(#[from] porttrack_platform::server::ServerError),
+    #[error("event bus: {0}")]
+    Bus(#[from] porttrack_platform::BusError),
+}
+
+/// The running suite's addresses.
+#[derive(Debug, Clone, Copy)]
+pub struct Addresses {
+    pub http: SocketAddr,
+    pub grpc: SocketAddr,
+    pub nmea: SocketAddr,
+}
+
+/// Builds the suite, reports its addresses to `ready`, and serves until
+/// `signal`.
+pub async fn run_with(
+    settings: Settings,
+    signal: impl Future<Output = ()>,
+    ready: impl FnOnce(Addresses),
+) -> Result<(), UpError> {
+    let lifecycle = Lifecycle::new();
+    let bus = EventBus::from_settings(&settings.bus, "porttrack")?;
+    let ingest = Ingest::build(
+        &settings.ingest,
+        &bus,
+        settings.bus.produce_queue,
+        &lifecycle,
+    )
+    .await?;
+    let ships = ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
+    let grace = settings.server.shutdown_grace;
+    lifecycle.on_stop(async move {
+        if let Err(err) = bus.flush(grace).await {
+            tracing::error!(error = %err, "producer flush failed");
+        }
+    });
+    let server = Server::bind(
+        &settings.server,
+        &lifecycle,
+        ingest.endpoints.merge(ships.endpoints),
+    )
+    .await?;
+    ready(Addresses {
+        http: server.http_addr(),
+        grpc: server.grpc_addr(),
+        nmea: ingest.nmea_tcp_addr,
+    });
+    Ok(server.run_until_stopped(signal).await?)
+}
+
+pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result<(), UpError> {
+    let embedded = settings.bus.kafka_brokers.is_none();
+    let data_dir = settings.database.data_dir.clone();
+    run_with(settings, signal, |a| {
+        println!("PortTrack is up.");
+        println!(
+            "  REST  http://{}   (try: curl http://{}/v1/vessels)",
+            a.http, a.http
+        );
+        println!(
+            "  gRPC  {}   (reflection on: grpcurl -plaintext {} list)",
+            a.grpc, a.grpc
+        );
+        println!(
+            "  NMEA  tcp://{} and udp://{}   (try: nc {} {} < sentences.nmea)",
+            a.nmea,
+            a.nmea,
+            a.nmea.ip(),
+            a.nmea.port()
+        );
+        println!(
+            "  Metrics http://{}/metrics, health http://{}/health/ready",
+            a.http, a.http
+        );
+        if embedded {
+            println!("  Events: in-process log (set PORTTRACK_KAFKA_BROKERS to use Kafka)");
+        }
+        println!("  Data: {}   Stop with Ctrl-C.", data_dir.display());
+    })
+    .await
+}

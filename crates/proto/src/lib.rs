@@ -1,0 +1,43 @@
+//! Generated protobuf types and gRPC stubs, shared by every PortTrack crate.
+//!
+//! - [`events`]: records published to Kafka (`porttrack.events.v1`).
+//! - [`ingest`]: the feed-facing API (`porttrack.ingest.v1`).
+//! - [`ships`]: the port-authority API (`porttrack.ships.v1`).
+//! - [`FILE_DESCRIPTOR_SET`]: every file above, for gRPC server reflection.
+
+#![allow(missing_debug_implementations, clippy::all)]
+
+pub mod events {
+    pub mod v1 {
+        tonic::include_proto!("porttrack.events.v1");
+
+        /// Version written into every event's `schema_version` field.
+        pub const SCHEMA_VERSION: u32 = 1;
+
+        /// Topic names; every record is keyed by the vessel's MMSI in decimal.
+        pub mod topics {
+            /// [`super::PositionReport`] records.
+            pub const POSITIONS: &str = "porttrack.ais.positions.v1";
+            /// [`super::VesselStatic`] records (compacted: latest per vessel).
+            pub const STATIC: &str = "porttrack.ais.static.v1";
+            /// [`super::RejectedInput`] records: the dead-letter topic.
+            pub const REJECTS: &str = "porttrack.ais.rejects.v1";
+        }
+    }
+}
+
+pub mod ingest {
+    pub mod v1 {
+        tonic::include_proto!("porttrack.ingest.v1");
+    }
+}
+
+pub mod ships {
+    pub mod v1 {
+        tonic::include_proto!("porttrack.ships.v1");
+    }
+}
+
+/// Encoded `FileDescriptorSet` of every PortTrack proto.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/porttrack_descriptor.bin"));

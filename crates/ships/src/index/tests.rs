@@ -1,0 +1,104 @@
+use super::*;
+
+fn pos(mmsi: u32, lat: f64, lon: f64, t: i64) -> Position {
+    Position {
+        mmsi,
+        lat,
+        lon,
+        sog_knots: None,
+        cog_deg: None,
+        heading_deg: None,
+        nav_status: None,
+        observed_at_ms: t,
+    }
+}
+
+/// A deterministic scatter of points over the whole globe.
+fn scatter(n: u32) -> Vec<Position> {
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (1..=n)
+        .map(|m| pos(m, next() * 180.0 - 90.0, next() * 360.0 - 180.0, 1))
+        .collect()
+}
+
+#[test]
+fn newer_wins_and_replays_are_ignored() {
+    let mut index = Index::default();
+    assert!(index.apply(pos(1, 59.0, 10.0, 100)));
+    assert!(
+        !index.apply(pos(1, 0.0, 0.0, 50)),
+        "older report must not move the vessel back"
+    );
+    assert!(!index.apply(pos(1, 59.0, 10.0, 100)), "replay is a no-op");
+    assert!(index.apply(pos(1, 60.0, 11.0, 200)));
+    assert_eq!(index.get(1).unwrap().lat, 60.0);
+    assert_eq!(index.len(), 1);
+    assert_eq!(
+        index.in_box(&BoundingBox::new(9.0, 58.0, 10.5, 59.5).unwrap(), 10),
+        vec![]
+    );
+}
+
+#[test]
+fn box_queries_match_a_linear_scan() {
+    let points = scatter(5000);
+    let mut index = Index::default();
+    for p in &points {
+        index.apply(*p);
+    }
+    let boxes = [
+        BoundingBox::new(-10.0, 40.0, 30.0, 70.0).unwrap(),
+        BoundingBox::new(170.0, -30.0, -170.0, 30.0).unwrap(),
+        BoundingBox::new(-180.0, 80.0, 180.0, 90.0).unwrap(),
+        BoundingBox::WORLD,
+    ];
+    for b in boxes {
+        let mut expected: Vec<u32> = points
+            .iter()
+            .filter(|p| b.contains(p.lat, p.lon))
+            .map(|p| p.mmsi)
+            .collect();
+        expected.sort_unstable();
+        let got: Vec<u32> = index
+            .in_box(&b, usize::MAX)
+            .iter()
+            .map(|p| p.mmsi)
+            .collect();
+        assert_eq!(got, expected, "{b:?}");
+    }
+}
+
+#[test]
+fn nearest_matches_a_linear_scan_by_haversine() {
+    let points = scatter(3000);
+    let mut index = Index::default();
+    for p in &points {
+        index.apply(*p);
+    }
+    let haversine = |lat1: f64, lon1: f64, lat2: f64, lon2: f64| {
+        let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+        let dp = p2 - p1;
+        let dl = (lon2 - lon1).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_M * a.sqrt().asin()
+    };
+    for (lat, lon) in [(59.9, 10.7), (0.0, 179.9), (-89.0, 0.0), (36.9, -76.3)] {
+        let mut expected: Vec<(f64, u32)> = points
+            .iter()
+            .map(|p| (haversine(lat, lon, p.lat, p.lon), p.mmsi))
+            .collect();
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let got = index.nearest(lat, lon, 10);
+        assert_eq!(got.len(), 10);
+        for ((p, d), (ed, em)) in got.iter().zip(&expected) {
+            assert_eq!(p.mmsi, *em);
+            assert!((d - ed).abs() < 1.0, "distance {d} vs {ed}");
+        }
+    }
+}

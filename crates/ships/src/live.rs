@@ -1,0 +1,57 @@
+//! The index shared by queries and the live stream: applying a position
+//! updates the index and tells subscribers, in one step.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+
+use tokio::sync::broadcast;
+
+use crate::{domain::Position, index::Index, metrics as m};
+
+/// Positions a slow subscriber may fall behind before it skips ahead.
+const LIVE_BUFFER: usize = 8192;
+
+#[derive(Debug, Clone)]
+pub struct Live {
+    index: Arc<RwLock<Index>>,
+    updates: broadcast::Sender<Position>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self {
+            index: Arc::default(),
+            updates: broadcast::channel(LIVE_BUFFER).0,
+        }
+    }
+}
+
+impl Live {
+    pub fn apply(&self, p: Position) {
+        let (applied, len) = {
+            let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+            (index.apply(p), index.len())
+        };
+        if applied {
+            metrics::counter!(m::APPLIED).increment(1);
+            metrics::gauge!(m::TRACKED).set(len as f64);
+            // No subscribers is normal, not an error.
+            let _ = self.updates.send(p);
+        }
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Position> {
+        self.updates.subscribe()
+    }
+}
