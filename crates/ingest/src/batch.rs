@@ -88,10 +88,15 @@ impl Batch {
         })
     }
 
-    /// Gives up early (the queue stayed full): waits for what was queued so
-    /// nothing is left half-sent, then reports back-pressure.
-    pub async fn abort(mut self, err: PublishError) -> ApiError {
-        self.settle().await;
+    /// Gives up early (the queue stayed full, or the bus failed). The
+    /// producer is told at once to back off and resend; what was already
+    /// queued still goes to Kafka in the background (a resend duplicates
+    /// nothing that matters: positions are stored once per vessel and time).
+    pub fn abort(self, err: PublishError) -> ApiError {
+        let queued: Vec<Queued> = self.unconfirmed.into_iter().flat_map(|(_, q)| q).collect();
+        if !queued.is_empty() {
+            tokio::spawn(join_all(queued.into_iter().map(Queued::confirmed)));
+        }
         match err {
             PublishError::Full => {
                 metrics::counter!(crate::metrics::BACKPRESSURE).increment(1);

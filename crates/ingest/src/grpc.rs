@@ -55,7 +55,7 @@ impl IngestService for IngestGrpc {
                 .await
             {
                 Ok(outcome) => batch.add(outcome).await,
-                Err(err) => return Err(batch.abort(err).await.into()),
+                Err(err) => return Err(batch.abort(err).into()),
             }
         }
         Ok(Response::new(batch.finish(0).await?))
@@ -86,7 +86,7 @@ impl IngestService for IngestGrpc {
                 .await
             {
                 Ok(outcome) => batch.add(outcome).await,
-                Err(err) => return Err(batch.abort(err).await.into()),
+                Err(err) => return Err(batch.abort(err).into()),
             }
         }
         let pending = decoder.pending_fragments() as u64;

@@ -94,7 +94,7 @@ async fn post_positions(
             .await
         {
             Ok(outcome) => batch.add(outcome).await,
-            Err(err) => return Err(batch.abort(err).await),
+            Err(err) => return Err(batch.abort(err)),
         }
     }
     respond("positions", batch.finish(0).await?)
@@ -121,7 +121,7 @@ async fn post_nmea(
             .await
         {
             Ok(outcome) => batch.add(outcome).await,
-            Err(err) => return Err(batch.abort(err).await),
+            Err(err) => return Err(batch.abort(err)),
         }
     }
     respond(

@@ -34,6 +34,13 @@ pub struct BusSettings {
     /// deployments (or test runs) can share one Kafka cluster.
     #[arg(long, env = "PORTTRACK_KAFKA_TOPIC_PREFIX", default_value = "")]
     pub kafka_topic_prefix: String,
+    /// Stable name of this replica (in Kubernetes, the pod name). When set,
+    /// consumer groups use static membership: a replica that restarts under
+    /// the same name takes its partitions back at once instead of waiting
+    /// for the group to notice the old one is gone. Must be unique per
+    /// running replica.
+    #[arg(long, env = "PORTTRACK_INSTANCE_ID")]
+    pub instance_id: Option<String>,
     /// Partitions of topics PortTrack creates.
     #[arg(long, env = "PORTTRACK_KAFKA_PARTITIONS", default_value_t = 6, value_parser = clap::value_parser!(i32).range(1..=1024))]
     pub kafka_partitions: i32,

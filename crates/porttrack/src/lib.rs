@@ -72,13 +72,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Ingest(settings) => {
             telemetry::init_logs();
             let app = porttrack_ingest::Application::build(settings).await?;
-            tracing::info!(http = %app.http_addr(), grpc = %app.grpc_addr(), nmea = %app.nmea_addr(), "ingest serving");
+            tracing::info!(service = "ingest", http = %app.http_addr(), grpc = %app.grpc_addr(), nmea = %app.nmea_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
         }
         Command::Ships(settings) => {
             telemetry::init_logs();
             let app = porttrack_ships::Application::build(settings).await?;
-            tracing::info!(http = %app.http_addr(), grpc = %app.grpc_addr(), "ships serving");
+            tracing::info!(service = "ships", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
         }
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,

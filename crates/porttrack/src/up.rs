@@ -83,6 +83,7 @@ pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result
     let embedded = settings.bus.kafka_brokers.is_none();
     let data_dir = settings.database.data_dir.clone();
     run_with(settings, signal, |a| {
+        tracing::info!(service = "up", http = %a.http, grpc = %a.grpc, nmea = %a.nmea, "serving");
         println!("PortTrack is up.");
         println!(
             "  REST  http://{}   (try: curl http://{}/v1/vessels)",

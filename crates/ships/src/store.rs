@@ -2,6 +2,8 @@
 //! and SQLite. Every write is idempotent (upsert guarded by time, or insert
 //! that ignores a duplicate key), so replaying a Kafka record is harmless.
 
+use std::sync::LazyLock;
+
 use sqlx::{AnyPool, Row, any::AnyRow, migrate::Migrator};
 
 use crate::domain::{Position, Registry, StaticData, Vessel};
@@ -189,43 +191,65 @@ fn position_query<'q>(sql: &'q str, p: &Position) -> AnyQuery<'q> {
         .bind(p.nav_status.map(i64::from))
 }
 
-/// Static data arrives in parts (type 24 A and B, type 5, type 19): each
-/// part fills what it carries and keeps the rest, and an older part never
-/// overwrites a newer one.
+/// Columns of `static_data` besides `mmsi` and `updated_at_ms`, in bind order.
+const STATIC_FIELDS: [&str; 11] = [
+    "name",
+    "callsign",
+    "imo",
+    "ship_type",
+    "to_bow",
+    "to_stern",
+    "to_port",
+    "to_starboard",
+    "destination",
+    "draught_m",
+    "eta",
+];
+
+static UPSERT_STATIC: LazyLock<String> = LazyLock::new(|| {
+    let newer = "excluded.updated_at_ms >= static_data.updated_at_ms";
+    let merge: Vec<String> = STATIC_FIELDS
+        .iter()
+        .map(|c| {
+            format!(
+                "{c} = CASE WHEN {newer} THEN COALESCE(excluded.{c}, static_data.{c}) \
+                 ELSE COALESCE(static_data.{c}, excluded.{c}) END"
+            )
+        })
+        .collect();
+    let placeholders: Vec<String> = (1..=STATIC_FIELDS.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect();
+    format!(
+        "INSERT INTO static_data (mmsi, {}, updated_at_ms) VALUES ({})
+         ON CONFLICT (mmsi) DO UPDATE SET {},
+           updated_at_ms = CASE WHEN {newer} THEN excluded.updated_at_ms ELSE static_data.updated_at_ms END",
+        STATIC_FIELDS.join(", "),
+        placeholders.join(", "),
+        merge.join(",\n           "),
+    )
+});
+
+/// Static data arrives in parts (type 24 A and B, type 5, type 19), not
+/// always in order: each part fills what it carries and keeps the rest; a
+/// newer value wins over an older one, and an older part still fills
+/// fields nothing newer has carried.
 fn upsert_static(s: &VesselStatic) -> AnyQuery<'static> {
     let u = |v: Option<u32>| v.map(i64::from);
-    uncached(
-        "INSERT INTO static_data (mmsi, name, callsign, imo, ship_type, to_bow, to_stern, to_port, to_starboard,
-           destination, draught_m, eta, updated_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (mmsi) DO UPDATE SET
-           name = COALESCE(excluded.name, static_data.name),
-           callsign = COALESCE(excluded.callsign, static_data.callsign),
-           imo = COALESCE(excluded.imo, static_data.imo),
-           ship_type = COALESCE(excluded.ship_type, static_data.ship_type),
-           to_bow = COALESCE(excluded.to_bow, static_data.to_bow),
-           to_stern = COALESCE(excluded.to_stern, static_data.to_stern),
-           to_port = COALESCE(excluded.to_port, static_data.to_port),
-           to_starboard = COALESCE(excluded.to_starboard, static_data.to_starboard),
-           destination = COALESCE(excluded.destination, static_data.destination),
-           draught_m = COALESCE(excluded.draught_m, static_data.draught_m),
-           eta = COALESCE(excluded.eta, static_data.eta),
-           updated_at_ms = excluded.updated_at_ms
-         WHERE static_data.updated_at_ms <= excluded.updated_at_ms",
-    )
-    .bind(i64::from(s.mmsi))
-    .bind(s.name.clone())
-    .bind(s.callsign.clone())
-    .bind(u(s.imo))
-    .bind(u(s.ship_type))
-    .bind(u(s.to_bow))
-    .bind(u(s.to_stern))
-    .bind(u(s.to_port))
-    .bind(u(s.to_starboard))
-    .bind(s.destination.clone())
-    .bind(s.draught_m)
-    .bind(s.eta.clone())
-    .bind(s.observed_at_ms)
+    uncached(&UPSERT_STATIC)
+        .bind(i64::from(s.mmsi))
+        .bind(s.name.clone())
+        .bind(s.callsign.clone())
+        .bind(u(s.imo))
+        .bind(u(s.ship_type))
+        .bind(u(s.to_bow))
+        .bind(u(s.to_stern))
+        .bind(u(s.to_port))
+        .bind(u(s.to_starboard))
+        .bind(s.destination.clone())
+        .bind(s.draught_m)
+        .bind(s.eta.clone())
+        .bind(s.observed_at_ms)
 }
 
 fn u32_col(row: &AnyRow, col: &str) -> Result<Option<u32>, sqlx::Error> {

@@ -113,14 +113,14 @@ pub fn position(
     if let Some(cog) = motion.cog_deg {
         below(cog, 360.0, "cog_deg", "course_out_of_range")?;
     }
-    if let Some(heading) = motion.heading_deg {
-        if heading >= 360 {
-            return Err(Rejection::new(
-                "heading_out_of_range",
-                "heading_deg",
-                format!("{heading} is not within 0..360"),
-            ));
-        }
+    if let Some(heading) = motion.heading_deg
+        && heading >= 360
+    {
+        return Err(Rejection::new(
+            "heading_out_of_range",
+            "heading_deg",
+            format!("{heading} is not within 0..360"),
+        ));
     }
     if observed_at_ms > receipt.received_at_ms + MAX_FUTURE_SKEW_MS {
         return Err(Rejection::new(

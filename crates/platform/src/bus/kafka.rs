@@ -8,8 +8,12 @@ use futures::FutureExt;
 use rdkafka::{
     ClientConfig, Message, Offset, TopicPartitionList,
     admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
+    client::ClientContext,
     client::DefaultClientContext,
-    consumer::{BaseConsumer, CommitMode, Consumer as _, StreamConsumer},
+    config::RDKafkaLogLevel,
+    consumer::{
+        BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
+    },
     error::{KafkaError, RDKafkaErrorCode},
     message::{BorrowedMessage, Header, Headers, OwnedHeaders},
     producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _},
@@ -23,6 +27,7 @@ const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct KafkaBus {
     brokers: String,
     client_id: String,
+    instance_id: Option<String>,
     producer: FutureProducer,
     partitions: i32,
     replication: i32,
@@ -57,6 +62,7 @@ impl KafkaBus {
         Ok(Self {
             brokers: brokers.to_owned(),
             client_id: client_id.to_owned(),
+            instance_id: settings.instance_id.clone(),
             producer,
             partitions: settings.kafka_partitions,
             replication: settings.kafka_replication,
@@ -125,8 +131,11 @@ impl KafkaBus {
     }
 
     pub fn group_consumer(&self, group: &str, topics: &[&str]) -> Result<KafkaConsumer, BusError> {
-        let consumer: StreamConsumer =
-            consumer_config(&self.brokers, &self.client_id, group).create()?;
+        let mut config = consumer_config(&self.brokers, &self.client_id, group);
+        if let Some(instance) = &self.instance_id {
+            config.set("group.instance.id", format!("{group}-{instance}"));
+        }
+        let consumer: ObservedConsumer = config.create_with_context(Observed)?;
         consumer.subscribe(topics)?;
         Ok(KafkaConsumer {
             consumer: Arc::new(consumer),
@@ -141,8 +150,8 @@ impl KafkaBus {
         // A group id is required by librdkafka even when nothing is
         // committed; a unique one keeps readers out of each other's way.
         let group = format!("{}-reader-{}", self.client_id, uuid::Uuid::now_v7());
-        let consumer: StreamConsumer =
-            consumer_config(&self.brokers, &self.client_id, &group).create()?;
+        let consumer: ObservedConsumer = consumer_config(&self.brokers, &self.client_id, &group)
+            .create_with_context(Observed)?;
         let consumer = Arc::new(consumer);
         let partitions = partition_count(consumer.clone(), topic).await?;
         let mut tpl = TopicPartitionList::new();
@@ -196,9 +205,10 @@ pub async fn delivered(future: DeliveryFuture) -> Result<Delivery, BusError> {
     }
 }
 
-async fn partition_count<C>(consumer: Arc<C>, topic: &str) -> Result<i32, BusError>
+async fn partition_count<C, X>(consumer: Arc<C>, topic: &str) -> Result<i32, BusError>
 where
-    C: rdkafka::consumer::Consumer + Send + Sync + 'static,
+    C: rdkafka::consumer::Consumer<X> + Send + Sync + 'static,
+    X: ConsumerContext + 'static,
 {
     let topic = topic.to_owned();
     tokio::task::spawn_blocking(move || {
@@ -234,12 +244,59 @@ fn consumer_config(brokers: &str, client_id: &str, group: &str) -> ClientConfig 
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
         .set("session.timeout.ms", "10000")
-        .set("heartbeat.interval.ms", "1000");
+        .set("heartbeat.interval.ms", "1000")
+        .set("max.poll.interval.ms", "20000")
+        .set("partition.assignment.strategy", "cooperative-sticky");
     config
 }
 
+/// librdkafka's own log lines and rebalances, as structured log events.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Observed;
+
+impl ClientContext for Observed {
+    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
+        match level {
+            RDKafkaLogLevel::Emerg
+            | RDKafkaLogLevel::Alert
+            | RDKafkaLogLevel::Critical
+            | RDKafkaLogLevel::Error => {
+                tracing::error!(target: "librdkafka", facility, message)
+            }
+            RDKafkaLogLevel::Warning => tracing::warn!(target: "librdkafka", facility, message),
+            RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+                tracing::info!(target: "librdkafka", facility, message)
+            }
+            RDKafkaLogLevel::Debug => tracing::debug!(target: "librdkafka", facility, message),
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        tracing::warn!(target: "librdkafka", %error, reason, "client error");
+    }
+}
+
+impl ConsumerContext for Observed {
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        // With the cooperative protocol a rebalance lists only the change;
+        // the resulting assignment is what an operator needs to see.
+        let assigned = consumer.assignment().map(|tpl| tpl.count()).unwrap_or(0);
+        match rebalance {
+            Rebalance::Assign(tpl) => {
+                tracing::info!(added = tpl.count(), assigned, "partitions assigned")
+            }
+            Rebalance::Revoke(tpl) => {
+                tracing::info!(removed = tpl.count(), assigned, "partitions revoked")
+            }
+            Rebalance::Error(err) => tracing::warn!(error = %err, assigned, "rebalance failed"),
+        }
+    }
+}
+
+type ObservedConsumer = StreamConsumer<Observed>;
+
 pub struct KafkaConsumer {
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<ObservedConsumer>,
 }
 
 impl std::fmt::Debug for KafkaConsumer {

@@ -260,10 +260,10 @@ impl Consumer {
     }
 
     fn logical(&self, mut record: Record) -> Record {
-        if !self.prefix.is_empty() {
-            if let Some(name) = record.topic.strip_prefix(&*self.prefix) {
-                record.topic = Arc::from(name);
-            }
+        if !self.prefix.is_empty()
+            && let Some(name) = record.topic.strip_prefix(&*self.prefix)
+        {
+            record.topic = Arc::from(name);
         }
         record
     }

@@ -1,0 +1,37 @@
+//! Helpers shared by PortTrack's tests.
+//!
+//! - [`servers`]: the PostgreSQL and Kafka-protocol broker that
+//!   `scripts/test.sh` starts; a test that needs one and finds none fails
+//!   with the command that provides it.
+//! - [`process`]: the real `porttrack` binary, started on free ports.
+//! - [`eventually`]: poll until a condition holds, with a deadline.
+
+pub mod process;
+pub mod servers;
+
+use std::{future::Future, time::Duration};
+
+/// A name no other test (or earlier run) uses: for topic prefixes,
+/// consumer groups and databases.
+pub fn unique(tag: &str) -> String {
+    format!("{tag}_{}", uuid::Uuid::now_v7().simple())
+}
+
+/// Polls `check` until it returns `Some`, or panics with `what` after
+/// `timeout`. Tests wait for outcomes this way, never with bare sleeps.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
