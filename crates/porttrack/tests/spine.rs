@@ -28,6 +28,58 @@ async fn sample_through_kafka_and_postgres_in_separate_processes() {
     );
     let ingest = Service::start(BIN, &["ingest"], &bus);
     scenario(&ingest, &ships).await;
+    dead_letter_holds_the_malformed_line(&bus[0].1, &bus[1].1).await;
+    grpc_health_and_reflection(&ingest, "porttrack.ingest.v1.IngestService").await;
+    grpc_health_and_reflection(&ships, "porttrack.ships.v1.ShipsService").await;
+}
+
+/// Refused input is kept verbatim on the dead-letter topic, with its reason.
+async fn dead_letter_holds_the_malformed_line(brokers: &str, prefix: &str) {
+    use porttrack_platform::{EventBus, settings::BusSettings};
+    use porttrack_proto::events::v1::{RejectedInput, topics};
+    use prost::Message as _;
+    let settings = BusSettings {
+        kafka_brokers: Some(brokers.to_owned()),
+        kafka_topic_prefix: prefix.to_owned(),
+        instance_id: None,
+        kafka_partitions: 6,
+        kafka_replication: 1,
+        produce_timeout: Duration::from_secs(10),
+        produce_queue: 10,
+        embedded_retention: 10,
+    };
+    let bus = EventBus::from_settings(&settings, "spine-test").expect("bus");
+    let mut reader = bus.reader(topics::REJECTS, &Default::default()).await.expect("reader");
+    let record = tokio::time::timeout(Duration::from_secs(30), reader.recv()).await.expect("a dead letter").expect("recv");
+    let rejected = RejectedInput::decode(record.payload.as_ref()).expect("RejectedInput");
+    assert_eq!(rejected.reason, "malformed");
+    assert_eq!(rejected.transport, "tcp");
+    assert_eq!(rejected.raw.trim_end(), "AIVDM,2,2,1,B,00000000000,2*26");
+    assert_eq!(rejected.schema_version, 1);
+}
+
+/// `grpc_health_probe` and `grpcurl` work against every gRPC server.
+async fn grpc_health_and_reflection(service: &Service, name: &str) {
+    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+    let channel = tonic::transport::Endpoint::from_shared(service.grpc_url()).expect("url").connect().await.expect("connect");
+    let mut health = HealthClient::new(channel.clone());
+    for svc in ["", name] {
+        let r = health.check(HealthCheckRequest { service: svc.into() }).await.expect("health check").into_inner();
+        assert_eq!(r.status(), ServingStatus::Serving, "health of {svc:?}");
+    }
+
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let request = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+    let mut reflection = ServerReflectionClient::new(channel);
+    let mut responses = reflection.server_reflection_info(futures::stream::iter([request])).await.expect("reflection").into_inner();
+    let response = responses.message().await.expect("response").expect("one response");
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else { panic!("{response:?}") };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.iter().any(|n| n == name), "{names:?}");
+    assert!(names.iter().any(|n| n == "grpc.health.v1.Health"), "{names:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
