@@ -37,15 +37,12 @@ impl<'a> BitReader<'a> {
     /// Validates every character, then exposes `6 * chars - fill_bits` bits.
     pub fn new(payload: &'a str, fill_bits: u8) -> Result<Self, Reject> {
         let data = payload.as_bytes();
-        if let Some(&bad) = data
-            .iter()
-            .find(|&&b| b >= 128 || DEARMOR[usize::from(b)] == INVALID)
-        {
-            let c = payload[data.iter().position(|&b| b == bad).unwrap_or(0)..]
-                .chars()
-                .next()
-                .unwrap_or('?');
-            return Err(Reject::InvalidPayloadChar(c));
+        // One branch-free pass for the common case; locate the culprit only on error.
+        let bad = data.iter().fold(0u8, |acc, &b| {
+            acc | DEARMOR[usize::from(b & 0x7F)] | (b & 0x80)
+        });
+        if bad & 0xC0 != 0 {
+            return Err(Reject::InvalidPayloadChar(first_invalid(payload)));
         }
         if fill_bits > 6 {
             return Err(Reject::BadFillBits(fill_bits));
@@ -63,17 +60,34 @@ impl<'a> BitReader<'a> {
         self.len == 0
     }
 
-    fn bit(&self, i: usize) -> u32 {
-        let v = DEARMOR[usize::from(self.data[i / 6])];
-        u32::from((v >> (5 - i % 6)) & 1)
+    /// Unsigned field of `width` (at most 32) bits at `start`.
+    #[inline]
+    pub fn u(&self, start: usize, width: usize) -> u32 {
+        debug_assert!(width <= 32);
+        let end = start + width;
+        if width == 0 || start >= self.len {
+            return 0;
+        }
+        if end <= self.len {
+            return self.read(start, width);
+        }
+        // Trailing bits missing: the present ones keep their place value.
+        let present = self.len - start;
+        self.read(start, present) << (width - present)
     }
 
-    /// Unsigned field of `width` (at most 32) bits at `start`.
-    pub fn u(&self, start: usize, width: usize) -> u32 {
-        let end = (start + width).min(self.len);
-        let present = (start.min(end)..end).fold(0u32, |acc, i| (acc << 1) | self.bit(i));
-        let missing = start + width - end.max(start);
-        present.checked_shl(missing as u32).unwrap_or(0)
+    /// Reads `width` (1..=32) bits that all lie inside the payload: at most
+    /// seven characters, accumulated in one u64.
+    #[inline]
+    fn read(&self, start: usize, width: usize) -> u32 {
+        let first = start / 6;
+        let last = (start + width - 1) / 6;
+        let mut acc = 0u64;
+        for &c in &self.data[first..=last] {
+            acc = (acc << 6) | u64::from(DEARMOR[usize::from(c)]);
+        }
+        let unused_low = (last + 1) * 6 - (start + width);
+        ((acc >> unused_low) & ((1u64 << width) - 1)) as u32
     }
 
     /// Two's-complement signed field.
@@ -102,6 +116,14 @@ impl<'a> BitReader<'a> {
         out.truncate(out.trim_end_matches(' ').len());
         out
     }
+}
+
+/// The first character outside the armour (only called once one is known to exist).
+fn first_invalid(payload: &str) -> char {
+    payload
+        .chars()
+        .find(|&c| !c.is_ascii() || DEARMOR[c as usize] == INVALID)
+        .unwrap_or('?')
 }
 
 /// Packs bit fields and armours them (used by the encoder).

@@ -130,5 +130,6 @@ fn lon_lat(w: &mut BitWriter, lon: Option<f64>, lat: Option<f64>) {
     );
 }
 
+pub mod corpus;
 #[cfg(test)]
 mod tests;

@@ -29,16 +29,26 @@ pub struct DecodeStats {
 /// go to `err` as `line N: <reason>: <line>`. `#` comments and blank lines
 /// are skipped silently.
 pub fn decode_lines(
-    input: impl BufRead,
-    mut out: impl Write,
-    mut err: impl Write,
+    mut input: impl BufRead,
+    out: impl Write,
+    err: impl Write,
 ) -> io::Result<DecodeStats> {
+    // Callers pass line-buffered handles (stdout); one write per line would
+    // cost more than decoding it.
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let mut err = io::BufWriter::new(err);
     let mut decoder = Decoder::default();
     let mut stats = DecodeStats::default();
     let mut json = String::new();
-    for line in input.lines() {
-        let line = line?;
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        if input.read_until(b'\n', &mut raw)? == 0 {
+            break;
+        }
         stats.lines += 1;
+        // Not UTF-8 cannot be NMEA; it is reported like any other bad line.
+        let line = String::from_utf8_lossy(&raw);
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -49,7 +59,8 @@ pub fn decode_lines(
                 stats.messages += 1;
                 json.clear();
                 write_json(&decoded, &mut json);
-                writeln!(out, "{json}")?;
+                json.push('\n');
+                out.write_all(json.as_bytes())?;
             }
             Ok(None) => {}
             Err(reject) => {
@@ -64,6 +75,8 @@ pub fn decode_lines(
             }
         }
     }
+    out.flush()?;
+    err.flush()?;
     Ok(stats)
 }
 

@@ -88,21 +88,20 @@ impl<'a> Sentence<'a> {
         let body_and_sum = rest
             .strip_prefix('!')
             .ok_or(Reject::Malformed("missing '!'"))?;
-        let star = body_and_sum
-            .find('*')
-            .ok_or(Reject::Malformed("missing checksum"))?;
-        let body = &body_and_sum[..star];
-        let after = &body_and_sum[star + 1..];
+        let scan = Scan::new(body_and_sum).ok_or(Reject::Malformed("missing checksum"))?;
+        let after = &body_and_sum[scan.star + 1..];
         let found = after
             .get(..2)
             .and_then(parse_hex_byte)
             .ok_or(Reject::Malformed("bad checksum digits"))?;
-        let computed = xor(body);
-        let checksum_ok = tag_ok && computed == found;
+        let checksum_ok = tag_ok && scan.sum == found;
         if !checksum_ok && policy == ChecksumPolicy::Reject {
-            return Err(Reject::BadChecksum { computed, found });
+            return Err(Reject::BadChecksum {
+                computed: scan.sum,
+                found,
+            });
         }
-        let mut sentence = parse_body(body)?;
+        let mut sentence = parse_body(&scan)?;
         sentence.tag_block = tag_block;
         sentence.checksum_ok = checksum_ok;
         sentence.vendor = parse_trailer(&after[2..]);
@@ -110,9 +109,61 @@ impl<'a> Sentence<'a> {
     }
 }
 
-fn parse_body(body: &str) -> Result<Sentence<'_>, Reject> {
-    let mut fields = body.split(',');
-    let mut next = || fields.next().ok_or(Reject::Malformed("too few fields"));
+/// Fields of a VDM/VDO body: address, count, number, sequence id, channel,
+/// payload, fill bits.
+const FIELDS: usize = 7;
+
+/// One pass over the body up to `*`: checksum and field boundaries together,
+/// so a line's bytes are read once on the hot path.
+struct Scan<'a> {
+    /// Index of `*` in the body-and-checksum text.
+    star: usize,
+    sum: u8,
+    /// The first [`FIELDS`] fields; `count` says how many the body had.
+    fields: [&'a str; FIELDS],
+    count: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn new(text: &'a str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let mut scan = Scan {
+            star: 0,
+            sum: 0,
+            fields: [""; FIELDS],
+            count: 0,
+        };
+        let mut field_start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'*' {
+                scan.star = i;
+                scan.push(&text[field_start..i]);
+                return Some(scan);
+            }
+            scan.sum ^= b;
+            if b == b',' {
+                scan.push(&text[field_start..i]);
+                field_start = i + 1;
+            }
+        }
+        None
+    }
+
+    fn push(&mut self, field: &'a str) {
+        if let Some(slot) = self.fields.get_mut(self.count) {
+            *slot = field;
+        }
+        self.count += 1;
+    }
+}
+
+fn parse_body<'a>(scan: &Scan<'a>) -> Result<Sentence<'a>, Reject> {
+    let mut index = 0;
+    let mut next = || {
+        let field = (index < scan.count.min(FIELDS)).then(|| scan.fields[index]);
+        index += 1;
+        field.ok_or(Reject::Malformed("too few fields"))
+    };
     let address = next()?;
     let (talker, formatter) = match (address.get(..2), address.get(2..)) {
         (Some(t), Some(f))
@@ -136,22 +187,21 @@ fn parse_body(body: &str) -> Result<Sentence<'_>, Reject> {
         "" => None,
         s => Some(digit(s).ok_or(Reject::BadFragment("bad sequence id"))?),
     };
-    let channel = match next()? {
-        "" => None,
-        c @ ("A" | "B" | "1" | "2") => c.chars().next(),
+    let channel = match next()?.as_bytes() {
+        [] => None,
+        [c @ (b'A' | b'B' | b'1' | b'2')] => Some(char::from(*c)),
         _ => return Err(Reject::Malformed("bad channel")),
     };
     let payload = next()?;
     if payload.is_empty() {
         return Err(Reject::Malformed("empty payload"));
     }
-    let fill_field = next()?;
-    let fill_bits = match fill_field.as_bytes() {
+    let fill_bits = match next()?.as_bytes() {
         [d @ b'0'..=b'6'] => d - b'0',
         [d @ b'7'..=b'9'] => return Err(Reject::BadFillBits(d - b'0')),
         _ => return Err(Reject::Malformed("bad fill bits field")),
     };
-    if fields.next().is_some() {
+    if scan.count > FIELDS {
         return Err(Reject::Malformed("too many fields"));
     }
     Ok(Sentence {
@@ -245,13 +295,18 @@ fn digit(s: &str) -> Option<u8> {
 }
 
 fn parse_hex_byte(s: &str) -> Option<u8> {
-    if s.len() != 2 {
-        return None;
+    fn nibble(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
     }
-    if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+    match s.as_bytes() {
+        [hi, lo] => Some(nibble(*hi)? << 4 | nibble(*lo)?),
+        _ => None,
     }
-    u8::from_str_radix(s, 16).ok()
 }
 
 /// NMEA checksum: XOR of every byte between the delimiter and `*`.

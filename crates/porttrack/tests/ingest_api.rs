@@ -225,18 +225,35 @@ async fn rest_nmea_batch_and_grpc_field_details() {
 async fn udp_datagrams_of_several_lines_are_ingested() {
     let (up, _dir) = up();
     wait_ready(&up).await;
-    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind");
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     // One datagram, two sentences: a position and a garbled copy.
     let datagram = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*00\r\n";
-    socket.send_to(datagram.as_bytes(), up.addr("nmea")).await.expect("send");
+    socket
+        .send_to(datagram.as_bytes(), up.addr("nmea"))
+        .await
+        .expect("send");
     let url = format!("{}/v1/vessels/371798000", up.http_url());
     let client = http();
     let v: serde_json::Value = eventually("vessel from UDP", Duration::from_secs(10), || {
         let req = client.get(&url).send();
-        async move { req.await.ok().filter(|r| r.status().is_success())?.json().await.ok() }
+        async move {
+            req.await
+                .ok()
+                .filter(|r| r.status().is_success())?
+                .json()
+                .await
+                .ok()
+        }
     })
     .await;
     assert_eq!(v["position"]["heading_deg"], 215);
-    let refused = common::metric_sum(&up, "porttrack_ingest_inputs_rejected_total", "transport=\"udp\"").await;
+    let refused = common::metric_sum(
+        &up,
+        "porttrack_ingest_inputs_rejected_total",
+        "transport=\"udp\"",
+    )
+    .await;
     assert_eq!(refused, 1.0);
 }

@@ -49,8 +49,14 @@ async fn dead_letter_holds_the_malformed_line(brokers: &str, prefix: &str) {
         embedded_retention: 10,
     };
     let bus = EventBus::from_settings(&settings, "spine-test").expect("bus");
-    let mut reader = bus.reader(topics::REJECTS, &Default::default()).await.expect("reader");
-    let record = tokio::time::timeout(Duration::from_secs(30), reader.recv()).await.expect("a dead letter").expect("recv");
+    let mut reader = bus
+        .reader(topics::REJECTS, &Default::default())
+        .await
+        .expect("reader");
+    let record = tokio::time::timeout(Duration::from_secs(30), reader.recv())
+        .await
+        .expect("a dead letter")
+        .expect("recv");
     let rejected = RejectedInput::decode(record.payload.as_ref()).expect("RejectedInput");
     assert_eq!(rejected.reason, "malformed");
     assert_eq!(rejected.transport, "tcp");
@@ -60,11 +66,23 @@ async fn dead_letter_holds_the_malformed_line(brokers: &str, prefix: &str) {
 
 /// `grpc_health_probe` and `grpcurl` work against every gRPC server.
 async fn grpc_health_and_reflection(service: &Service, name: &str) {
-    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
-    let channel = tonic::transport::Endpoint::from_shared(service.grpc_url()).expect("url").connect().await.expect("connect");
+    use tonic_health::pb::{
+        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+    };
+    let channel = tonic::transport::Endpoint::from_shared(service.grpc_url())
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
     let mut health = HealthClient::new(channel.clone());
     for svc in ["", name] {
-        let r = health.check(HealthCheckRequest { service: svc.into() }).await.expect("health check").into_inner();
+        let r = health
+            .check(HealthCheckRequest {
+                service: svc.into(),
+            })
+            .await
+            .expect("health check")
+            .into_inner();
         assert_eq!(r.status(), ServingStatus::Serving, "health of {svc:?}");
     }
 
@@ -72,14 +90,30 @@ async fn grpc_health_and_reflection(service: &Service, name: &str) {
         ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
         server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
     };
-    let request = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
     let mut reflection = ServerReflectionClient::new(channel);
-    let mut responses = reflection.server_reflection_info(futures::stream::iter([request])).await.expect("reflection").into_inner();
-    let response = responses.message().await.expect("response").expect("one response");
-    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else { panic!("{response:?}") };
+    let mut responses = reflection
+        .server_reflection_info(futures::stream::iter([request]))
+        .await
+        .expect("reflection")
+        .into_inner();
+    let response = responses
+        .message()
+        .await
+        .expect("response")
+        .expect("one response");
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("{response:?}")
+    };
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
     assert!(names.iter().any(|n| n == name), "{names:?}");
-    assert!(names.iter().any(|n| n == "grpc.health.v1.Health"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "grpc.health.v1.Health"),
+        "{names:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -28,44 +28,72 @@ impl Store {
         Self { pool }
     }
 
-    /// Applies changes in one transaction: all or none are durable.
+    /// Applies changes in one transaction: all or none are durable. Rows
+    /// go in as multi-row statements (a few per batch, not a few per
+    /// change), which is what lets one replica keep up with a port's feed.
     pub async fn apply(&self, changes: &[Change]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        let now = porttrack_platform::time::now_ms();
+        let mut vessels: Vec<i64> = changes
+            .iter()
+            .map(|c| match c {
+                Change::Position(p) => i64::from(p.mmsi),
+                Change::Static(s) => i64::from(s.mmsi),
+            })
+            .collect();
+        vessels.sort_unstable();
+        vessels.dedup();
+        for chunk in vessels.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO vessels (mmsi, first_seen_ms) VALUES {} ON CONFLICT (mmsi) DO NOTHING",
+                placeholders(chunk.len(), 2)
+            );
+            let mut query = sqlx::query(&sql);
+            for mmsi in chunk {
+                query = query.bind(*mmsi).bind(now);
+            }
+            query.execute(&mut *tx).await?;
+        }
+
+        // One row per vessel and instant; the newest per vessel for latest.
+        let mut positions: Vec<&Position> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Position(p) => Some(p),
+                Change::Static(_) => None,
+            })
+            .collect();
+        positions.sort_by_key(|p| (p.mmsi, p.observed_at_ms));
+        positions.dedup_by_key(|p| (p.mmsi, p.observed_at_ms));
+        for chunk in positions.chunks(ROWS_PER_STATEMENT) {
+            insert_positions(
+                &mut tx,
+                "track_points",
+                chunk,
+                "ON CONFLICT (mmsi, observed_at_ms) DO NOTHING",
+            )
+            .await?;
+        }
+        let latest: Vec<&Position> = positions
+            .chunk_by(|a, b| a.mmsi == b.mmsi)
+            .filter_map(|same| same.last().copied())
+            .collect();
+        for chunk in latest.chunks(ROWS_PER_STATEMENT) {
+            insert_positions(
+                &mut tx,
+                "latest_positions",
+                chunk,
+                "ON CONFLICT (mmsi) DO UPDATE SET observed_at_ms = excluded.observed_at_ms,
+                   lat = excluded.lat, lon = excluded.lon, sog_knots = excluded.sog_knots,
+                   cog_deg = excluded.cog_deg, heading_deg = excluded.heading_deg, nav_status = excluded.nav_status
+                 WHERE latest_positions.observed_at_ms < excluded.observed_at_ms",
+            )
+            .await?;
+        }
+
         for change in changes {
-            let mmsi = i64::from(match change {
-                Change::Position(p) => p.mmsi,
-                Change::Static(s) => s.mmsi,
-            });
-            sqlx::query("INSERT INTO vessels (mmsi, first_seen_ms) VALUES ($1, $2) ON CONFLICT (mmsi) DO NOTHING")
-                .bind(mmsi)
-                .bind(porttrack_platform::time::now_ms())
-                .execute(&mut *tx)
-                .await?;
-            match change {
-                Change::Position(p) => {
-                    position_query(
-                        "INSERT INTO latest_positions (mmsi, observed_at_ms, lat, lon, sog_knots, cog_deg, heading_deg, nav_status)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                         ON CONFLICT (mmsi) DO UPDATE SET observed_at_ms = excluded.observed_at_ms,
-                           lat = excluded.lat, lon = excluded.lon, sog_knots = excluded.sog_knots,
-                           cog_deg = excluded.cog_deg, heading_deg = excluded.heading_deg, nav_status = excluded.nav_status
-                         WHERE latest_positions.observed_at_ms < excluded.observed_at_ms",
-                        p,
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                    position_query(
-                        "INSERT INTO track_points (mmsi, observed_at_ms, lat, lon, sog_knots, cog_deg, heading_deg, nav_status)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                         ON CONFLICT (mmsi, observed_at_ms) DO NOTHING",
-                        p,
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Change::Static(s) => {
-                    upsert_static(s).execute(&mut *tx).await?;
-                }
+            if let Change::Static(s) = change {
+                upsert_static(s).execute(&mut *tx).await?;
             }
         }
         tx.commit().await
@@ -179,16 +207,45 @@ fn uncached(sql: &str) -> AnyQuery<'_> {
     sqlx::query(sql).persistent(false)
 }
 
-fn position_query<'q>(sql: &'q str, p: &Position) -> AnyQuery<'q> {
-    uncached(sql)
-        .bind(i64::from(p.mmsi))
-        .bind(p.observed_at_ms)
-        .bind(p.lat)
-        .bind(p.lon)
-        .bind(p.sog_knots)
-        .bind(p.cog_deg)
-        .bind(p.heading_deg.map(i64::from))
-        .bind(p.nav_status.map(i64::from))
+/// Rows per multi-row statement: 8 parameters each keeps a statement well
+/// under SQLite's and PostgreSQL's parameter limits.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `($1, $2), ($3, $4), ...` for `rows` rows of `cols` columns.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn insert_positions(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    rows: &[&Position],
+    on_conflict: &str,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO {table} ({POSITION_COLUMNS}) VALUES {} {on_conflict}",
+        placeholders(rows.len(), 8)
+    );
+    let mut query = uncached(&sql);
+    for p in rows {
+        query = query
+            .bind(i64::from(p.mmsi))
+            .bind(p.observed_at_ms)
+            .bind(p.lat)
+            .bind(p.lon)
+            .bind(p.sog_knots)
+            .bind(p.cog_deg)
+            .bind(p.heading_deg.map(i64::from))
+            .bind(p.nav_status.map(i64::from));
+    }
+    query.execute(conn).await?;
+    Ok(())
 }
 
 /// Columns of `static_data` besides `mmsi` and `updated_at_ms`, in bind order.

@@ -8,13 +8,13 @@ pub(super) fn position(j: &mut Json<'_>, p: &PositionReport) {
     j.header(p.repeat, p.mmsi);
     j.num("status", p.nav_status);
     j.str("status_text", legends::nav_status(p.nav_status));
-    let turn = match p.rot_raw {
-        -128 => "n/a".to_owned(),
-        -127 => "fastleft".to_owned(),
-        127 => "fastright".to_owned(),
-        _ => format!("{:.2}", p.rot.unwrap_or(0.0)),
-    };
-    j.str("turn", &turn);
+    match p.rot_raw {
+        -128 => j.str("turn", "n/a"),
+        -127 => j.str("turn", "fastleft"),
+        127 => j.str("turn", "fastright"),
+        // A quoted number in gpsd's output; written in place, no allocation.
+        _ => j.raw("turn", format_args!("\"{:.2}\"", p.rot.unwrap_or(0.0))),
+    }
     j.tenths("speed", p.sog, 102.3);
     j.flag("accuracy", p.accuracy);
     j.lon_lat(p.lon, p.lat);
