@@ -8,6 +8,7 @@ const PROTOS: &[&str] = &[
     "porttrack/events/v1/events.proto",
     "porttrack/ingest/v1/ingest.proto",
     "porttrack/ships/v1/ships.proto",
+    "porttrack/cargo/v1/cargo.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

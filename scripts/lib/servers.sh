@@ -96,6 +96,17 @@ ensure_postgres() {
     log "PostgreSQL server installed: $PG_BIN"
 }
 
+# gpsd's decoder, the reference the AIS codec's differential test compares with.
+ensure_gpsdecode() {
+    if command -v gpsdecode >/dev/null 2>&1; then
+        log "gpsdecode found: $(command -v gpsdecode)"
+        return 0
+    fi
+    log "gpsdecode not found; installing gpsd-clients from Debian packages"
+    apt_install gpsd-clients
+    command -v gpsdecode >/dev/null 2>&1 || die "installed gpsd-clients but gpsdecode is not on PATH"
+}
+
 ensure_tansu() {
     local have
     if have="$(tansu --version 2>/dev/null)" && [[ "$have" == *"$TANSU_VERSION"* ]]; then

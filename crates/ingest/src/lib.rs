@@ -149,7 +149,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, IngestError> {
         let lifecycle = Lifecycle::new();
-        let bus = EventBus::from_settings(&settings.bus, "porttrack-ingest")?;
+        let bus = EventBus::for_service(&settings.bus, "porttrack-ingest")?;
         let ingest = Ingest::build(
             &settings.ingest,
             &bus,
@@ -157,12 +157,7 @@ impl Application {
             &lifecycle,
         )
         .await?;
-        let grace = settings.server.shutdown_grace;
-        lifecycle.on_stop(async move {
-            if let Err(err) = bus.flush(grace).await {
-                tracing::error!(error = %err, "producer flush failed; unacknowledged events may be lost");
-            }
-        });
+        lifecycle.flush_on_stop(bus.clone(), settings.server.shutdown_grace);
         let server = Server::bind(&settings.server, &lifecycle, ingest.endpoints).await?;
         Ok(Self {
             server,

@@ -8,6 +8,7 @@
 //! (the producer flushes) → exit. All of it within the grace period.
 
 mod health;
+pub mod red;
 
 use std::{
     convert::Infallible,
@@ -75,6 +76,7 @@ impl Lifecycle {
     pub fn new() -> Self {
         // Install the recorder before anything records, or early counts vanish.
         telemetry::prometheus();
+        red::describe();
         Self {
             drain: CancellationToken::new(),
             failed: CancellationToken::new(),
@@ -106,6 +108,16 @@ impl Lifecycle {
             if let Err(err) = task.await {
                 tracing::error!(task = name, error = %err, "background task failed");
                 failed.cancel();
+            }
+        });
+    }
+
+    /// Flushes `bus` once servers and background tasks are done, so events
+    /// accepted during the drain reach the broker before the process exits.
+    pub fn flush_on_stop(&self, bus: crate::EventBus, timeout: std::time::Duration) {
+        self.on_stop(async move {
+            if let Err(err) = bus.flush(timeout).await {
+                tracing::error!(error = %err, "producer flush failed; unacknowledged events may be lost");
             }
         });
     }
@@ -229,6 +241,7 @@ impl Server {
 
         let router = endpoints
             .http
+            .route_layer(axum::middleware::from_fn(red::http_red))
             .merge(platform_routes(health.clone()))
             .layer(TraceLayer::new_for_http());
         let grpc_routes = endpoints
@@ -244,6 +257,7 @@ impl Server {
         );
         let mut grpc_task = tokio::spawn(
             tonic::transport::Server::builder()
+                .layer(red::GrpcRedLayer)
                 .add_routes(grpc_routes)
                 .serve_with_incoming_shutdown(
                     TcpListenerStream::new(grpc),

@@ -2,7 +2,7 @@
 //! service crates and runs it until SIGTERM/SIGINT:
 //!
 //! - `up`: ingest and ships in one process, on embedded defaults ([`up`]).
-//! - `ingest`, `ships`: one service each, as Kubernetes runs them.
+//! - `ingest`, `ships`, `cargo`: one service each, as Kubernetes runs them.
 //! - `ais decode`: NMEA to gpsd-compatible JSON lines.
 
 pub mod up;
@@ -31,6 +31,8 @@ pub enum Command {
     Ingest(porttrack_ingest::Settings),
     /// Run the ships service alone (Kafka → store → gRPC/REST queries).
     Ships(porttrack_ships::Settings),
+    /// Run the cargo service alone (manifests, dangerous goods; gRPC/REST).
+    Cargo(porttrack_cargo::Settings),
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
@@ -52,6 +54,8 @@ pub enum CliError {
     Ingest(#[from] porttrack_ingest::IngestError),
     #[error(transparent)]
     Ships(#[from] porttrack_ships::ShipsError),
+    #[error(transparent)]
+    Cargo(#[from] porttrack_cargo::CargoError),
     #[error(transparent)]
     Up(#[from] up::UpError),
     #[error("{path}: {source}")]
@@ -79,6 +83,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             telemetry::init_logs();
             let app = porttrack_ships::Application::build(settings).await?;
             tracing::info!(service = "ships", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
+            app.run_until_stopped(shutdown_signal()).await?;
+        }
+        Command::Cargo(settings) => {
+            telemetry::init_logs();
+            let app = porttrack_cargo::Application::build(settings).await?;
+            tracing::info!(service = "cargo", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
         }
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,

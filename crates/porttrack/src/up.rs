@@ -3,6 +3,7 @@
 
 use std::{future::Future, net::SocketAddr};
 
+use porttrack_cargo::CargoService;
 use porttrack_ingest::{Ingest, IngestSettings};
 use porttrack_platform::{
     EventBus, Lifecycle, Server,
@@ -29,9 +30,16 @@ pub enum UpError {
     #[error(transparent)]
     Ships(#[from] porttrack_ships::ShipsError),
     #[error(transparent)]
+    Cargo(#[from] porttrack_cargo::CargoError),
+    #[error(transparent)]
     Server(#[from] porttrack_platform::server::ServerError),
     #[error("event bus: {0}")]
     Bus(#[from] porttrack_platform::BusError),
+    #[error(
+        "PORTTRACK_DATABASE_URL is for running one service; `porttrack up` keeps one SQLite \
+         file per service under PORTTRACK_DATA_DIR (unset PORTTRACK_DATABASE_URL)"
+    )]
+    SharedDatabase,
 }
 
 /// The running suite's addresses.
@@ -49,6 +57,11 @@ pub async fn run_with(
     signal: impl Future<Output = ()>,
     ready: impl FnOnce(Addresses),
 ) -> Result<(), UpError> {
+    // Each service owns its schema and migrations: one database cannot
+    // hold them all.
+    if settings.database.database_url.is_some() {
+        return Err(UpError::SharedDatabase);
+    }
     let lifecycle = Lifecycle::new();
     let bus = EventBus::from_settings(&settings.bus, "porttrack")?;
     let ingest = Ingest::build(
@@ -59,16 +72,15 @@ pub async fn run_with(
     )
     .await?;
     let ships = ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
-    let grace = settings.server.shutdown_grace;
-    lifecycle.on_stop(async move {
-        if let Err(err) = bus.flush(grace).await {
-            tracing::error!(error = %err, "producer flush failed");
-        }
-    });
+    let cargo = CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;
+    lifecycle.flush_on_stop(bus.clone(), settings.server.shutdown_grace);
     let server = Server::bind(
         &settings.server,
         &lifecycle,
-        ingest.endpoints.merge(ships.endpoints),
+        ingest
+            .endpoints
+            .merge(ships.endpoints)
+            .merge(cargo.endpoints),
     )
     .await?;
     ready(Addresses {

@@ -129,3 +129,17 @@ fn bad_configuration_names_the_variable() {
         "{stderr}"
     );
 }
+
+#[test]
+fn up_refuses_one_database_for_every_service() {
+    let out = Command::new(BIN)
+        .args(["up"])
+        .env("PORTTRACK_DATABASE_URL", "postgres://u@127.0.0.1:1/db")
+        .env("PORTTRACK_HTTP_ADDR", "127.0.0.1:0")
+        .env("PORTTRACK_GRPC_ADDR", "127.0.0.1:0")
+        .env("PORTTRACK_NMEA_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PORTTRACK_DATA_DIR"));
+}

@@ -3,6 +3,7 @@
 //! - [`events`]: records published to Kafka (`porttrack.events.v1`).
 //! - [`ingest`]: the feed-facing API (`porttrack.ingest.v1`).
 //! - [`ships`]: the port-authority API (`porttrack.ships.v1`).
+//! - [`cargo`]: manifests and dangerous goods (`porttrack.cargo.v1`).
 //! - [`FILE_DESCRIPTOR_SET`]: every file above, for gRPC server reflection.
 
 #![allow(missing_debug_implementations, clippy::all)]
@@ -35,6 +36,21 @@ pub mod ingest {
 pub mod ships {
     pub mod v1 {
         tonic::include_proto!("porttrack.ships.v1");
+    }
+}
+
+pub mod cargo {
+    pub mod v1 {
+        tonic::include_proto!("porttrack.cargo.v1");
+
+        /// Version written into every [`ManifestEvent`]'s `schema_version`.
+        pub const SCHEMA_VERSION: u32 = 1;
+
+        /// Topic names; records are keyed by the port call id.
+        pub mod topics {
+            /// [`super::ManifestEvent`] records.
+            pub const MANIFESTS: &str = "porttrack.cargo.manifests.v1";
+        }
     }
 }
 

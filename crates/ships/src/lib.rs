@@ -113,7 +113,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, ShipsError> {
         let lifecycle = Lifecycle::new();
-        let bus = EventBus::from_settings(&settings.bus, "porttrack-ships")?;
+        let bus = EventBus::for_service(&settings.bus, "porttrack-ships")?;
         let ships =
             ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
         let server = Server::bind(&settings.server, &lifecycle, ships.endpoints).await?;

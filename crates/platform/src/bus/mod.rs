@@ -100,6 +100,20 @@ impl EventBus {
         })
     }
 
+    /// For a service running alone: as [`EventBus::from_settings`], with a
+    /// warning when no brokers are set, since an embedded log then connects
+    /// this process to nothing.
+    pub fn for_service(settings: &BusSettings, client_id: &str) -> Result<Self, BusError> {
+        let bus = Self::from_settings(settings, client_id)?;
+        if !bus.is_kafka() {
+            tracing::warn!(
+                "PORTTRACK_KAFKA_BROKERS is not set: events stay inside this process; \
+                 run `porttrack up` for a single-process suite, or set the brokers"
+            );
+        }
+        Ok(bus)
+    }
+
     pub fn is_kafka(&self) -> bool {
         matches!(self.backend, Backend::Kafka(_))
     }
