@@ -8,7 +8,10 @@ const PROTOS: &[&str] = &[
     "porttrack/events/v1/events.proto",
     "porttrack/ingest/v1/ingest.proto",
     "porttrack/ships/v1/ships.proto",
+    "porttrack/routes/v1/events.proto",
+    "porttrack/routes/v1/routes.proto",
     "porttrack/cargo/v1/cargo.proto",
+    "porttrack/staff/v1/staff.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

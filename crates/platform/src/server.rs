@@ -139,6 +139,7 @@ pub struct Endpoints {
     http: Router,
     grpc: Vec<AddGrpc>,
     grpc_names: Vec<&'static str>,
+    openapi: Option<utoipa::openapi::OpenApi>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -175,10 +176,24 @@ impl Endpoints {
         self
     }
 
+    /// The service's REST API description, served at `/openapi.json` (one
+    /// document for everything the server serves).
+    pub fn with_openapi(mut self, doc: utoipa::openapi::OpenApi) -> Self {
+        self.openapi = Some(doc);
+        self
+    }
+
     pub fn merge(mut self, other: Endpoints) -> Endpoints {
         self.http = self.http.merge(other.http);
         self.grpc.extend(other.grpc);
         self.grpc_names.extend(other.grpc_names);
+        self.openapi = match (self.openapi, other.openapi) {
+            (Some(mut a), Some(b)) => {
+                a.merge(b);
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
         self
     }
 }
@@ -239,8 +254,11 @@ impl Server {
         let health = lifecycle.health.clone();
         health.register(&endpoints.grpc_names).await;
 
-        let router = endpoints
-            .http
+        let mut router = endpoints.http;
+        if let Some(doc) = endpoints.openapi {
+            router = router.route("/openapi.json", get(move || async move { axum::Json(doc) }));
+        }
+        let router = router
             .route_layer(axum::middleware::from_fn(red::http_red))
             .merge(platform_routes(health.clone()))
             .layer(TraceLayer::new_for_http());

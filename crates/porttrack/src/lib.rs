@@ -2,7 +2,7 @@
 //! service crates and runs it until SIGTERM/SIGINT:
 //!
 //! - `up`: ingest and ships in one process, on embedded defaults ([`up`]).
-//! - `ingest`, `ships`, `cargo`: one service each, as Kubernetes runs them.
+//! - `ingest`, `ships`, `cargo`, `staff`: one service each, as Kubernetes runs them.
 //! - `ais decode`: NMEA to gpsd-compatible JSON lines.
 
 pub mod up;
@@ -33,6 +33,8 @@ pub enum Command {
     Ships(porttrack_ships::Settings),
     /// Run the cargo service alone (manifests, dangerous goods; gRPC/REST).
     Cargo(porttrack_cargo::Settings),
+    /// Run the staff service alone (people, certifications, shifts, tasks).
+    Staff(porttrack_staff::Settings),
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
@@ -56,6 +58,8 @@ pub enum CliError {
     Ships(#[from] porttrack_ships::ShipsError),
     #[error(transparent)]
     Cargo(#[from] porttrack_cargo::CargoError),
+    #[error(transparent)]
+    Staff(#[from] porttrack_staff::StaffError),
     #[error(transparent)]
     Up(#[from] up::UpError),
     #[error("{path}: {source}")]
@@ -89,6 +93,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             telemetry::init_logs();
             let app = porttrack_cargo::Application::build(settings).await?;
             tracing::info!(service = "cargo", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
+            app.run_until_stopped(shutdown_signal()).await?;
+        }
+        Command::Staff(settings) => {
+            telemetry::init_logs();
+            let app = porttrack_staff::Application::build(settings).await?;
+            tracing::info!(service = "staff", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
         }
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,

@@ -10,6 +10,7 @@ use porttrack_platform::{
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
 use porttrack_ships::ShipsService;
+use porttrack_staff::StaffService;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
@@ -31,6 +32,8 @@ pub enum UpError {
     Ships(#[from] porttrack_ships::ShipsError),
     #[error(transparent)]
     Cargo(#[from] porttrack_cargo::CargoError),
+    #[error(transparent)]
+    Staff(#[from] porttrack_staff::StaffError),
     #[error(transparent)]
     Server(#[from] porttrack_platform::server::ServerError),
     #[error("event bus: {0}")]
@@ -73,6 +76,7 @@ pub async fn run_with(
     .await?;
     let ships = ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
     let cargo = CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;
+    let staff = StaffService::build(&settings.database.url_for("staff"), &bus, &lifecycle).await?;
     lifecycle.flush_on_stop(bus.clone(), settings.server.shutdown_grace);
     let server = Server::bind(
         &settings.server,
@@ -80,7 +84,7 @@ pub async fn run_with(
         ingest
             .endpoints
             .merge(ships.endpoints)
-            .merge(cargo.endpoints),
+            .merge(cargo.endpoints).merge(staff.endpoints),
     )
     .await?;
     ready(Addresses {

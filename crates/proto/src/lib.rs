@@ -54,6 +54,28 @@ pub mod cargo {
     }
 }
 
+pub mod staff {
+    pub mod v1 {
+        tonic::include_proto!("porttrack.staff.v1");
+    }
+}
+
+pub mod routes {
+    pub mod v1 {
+        tonic::include_proto!("porttrack.routes.v1");
+
+        /// Version written into every routes event's `schema_version`.
+        pub const SCHEMA_VERSION: u32 = 1;
+
+        pub mod topics {
+            /// [`super::PortCallEvent`] records, keyed by port call id.
+            pub const PORT_CALLS: &str = "porttrack.routes.portcalls.v1";
+            /// [`super::ZoneEvent`] records, keyed by MMSI.
+            pub const ZONES: &str = "porttrack.routes.zones.v1";
+        }
+    }
+}
+
 /// Encoded `FileDescriptorSet` of every PortTrack proto.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/porttrack_descriptor.bin"));
