@@ -68,7 +68,8 @@ impl CargoService {
         lifecycle.flush_on_stop(bus.clone(), Duration::from_secs(5));
         let cargo = Cargo::new(store);
         Ok(Self {
-            endpoints: Endpoints::new(http::router(cargo.clone())).with_openapi(http::openapi())
+            endpoints: Endpoints::new(http::router(cargo.clone()))
+                .with_openapi(http::openapi())
                 .with_grpc(grpc::CargoGrpc::new(cargo)),
         })
     }

@@ -2,7 +2,7 @@
 //! service crates and runs it until SIGTERM/SIGINT:
 //!
 //! - `up`: ingest and ships in one process, on embedded defaults ([`up`]).
-//! - `ingest`, `ships`, `cargo`, `staff`: one service each, as Kubernetes runs them.
+//! - `ingest`, `ships`, `routes`, `cargo`, `staff`: one service each, as Kubernetes runs them.
 //! - `ais decode`: NMEA to gpsd-compatible JSON lines.
 
 pub mod up;
@@ -31,6 +31,8 @@ pub enum Command {
     Ingest(porttrack_ingest::Settings),
     /// Run the ships service alone (Kafka → store → gRPC/REST queries).
     Ships(porttrack_ships::Settings),
+    /// Run the routes service alone (zones, port calls, traffic board).
+    Routes(porttrack_routes::Settings),
     /// Run the cargo service alone (manifests, dangerous goods; gRPC/REST).
     Cargo(porttrack_cargo::Settings),
     /// Run the staff service alone (people, certifications, shifts, tasks).
@@ -56,6 +58,8 @@ pub enum CliError {
     Ingest(#[from] porttrack_ingest::IngestError),
     #[error(transparent)]
     Ships(#[from] porttrack_ships::ShipsError),
+    #[error(transparent)]
+    Routes(#[from] porttrack_routes::RoutesError),
     #[error(transparent)]
     Cargo(#[from] porttrack_cargo::CargoError),
     #[error(transparent)]
@@ -87,6 +91,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             telemetry::init_logs();
             let app = porttrack_ships::Application::build(settings).await?;
             tracing::info!(service = "ships", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
+            app.run_until_stopped(shutdown_signal()).await?;
+        }
+        Command::Routes(settings) => {
+            telemetry::init_logs();
+            let app = porttrack_routes::Application::build(settings).await?;
+            tracing::info!(service = "routes", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
         }
         Command::Cargo(settings) => {

@@ -9,6 +9,7 @@ use porttrack_platform::{
     EventBus, Lifecycle, Server,
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
+use porttrack_routes::RoutesService;
 use porttrack_ships::ShipsService;
 use porttrack_staff::StaffService;
 
@@ -30,6 +31,8 @@ pub enum UpError {
     Ingest(#[from] porttrack_ingest::IngestError),
     #[error(transparent)]
     Ships(#[from] porttrack_ships::ShipsError),
+    #[error(transparent)]
+    Routes(#[from] porttrack_routes::RoutesError),
     #[error(transparent)]
     Cargo(#[from] porttrack_cargo::CargoError),
     #[error(transparent)]
@@ -75,6 +78,8 @@ pub async fn run_with(
     )
     .await?;
     let ships = ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
+    let routes =
+        RoutesService::build(&settings.database.url_for("routes"), &bus, &lifecycle).await?;
     let cargo = CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;
     let staff = StaffService::build(&settings.database.url_for("staff"), &bus, &lifecycle).await?;
     lifecycle.flush_on_stop(bus.clone(), settings.server.shutdown_grace);
@@ -84,7 +89,9 @@ pub async fn run_with(
         ingest
             .endpoints
             .merge(ships.endpoints)
-            .merge(cargo.endpoints).merge(staff.endpoints),
+            .merge(routes.endpoints)
+            .merge(cargo.endpoints)
+            .merge(staff.endpoints),
     )
     .await?;
     ready(Addresses {

@@ -11,7 +11,13 @@ async fn people_and_tasks(service: &Service) {
     let url = format!("{}/v1/people", service.http_url());
     let key = unique("key");
     let body = serde_json::json!({ "name": "Kari Nordmann", "roles": ["pilot"] });
-    let first = http().post(&url).header("Idempotency-Key", &key).json(&body).send().await.expect("POST");
+    let first = http()
+        .post(&url)
+        .header("Idempotency-Key", &key)
+        .json(&body)
+        .send()
+        .await
+        .expect("POST");
     assert_eq!(first.status(), 201);
     let created: serde_json::Value = first.json().await.expect("json");
     let again: serde_json::Value = http()
@@ -24,15 +30,31 @@ async fn people_and_tasks(service: &Service) {
         .json()
         .await
         .expect("json");
-    assert_eq!(again["id"], created["id"], "a retried create returns the original");
+    assert_eq!(
+        again["id"], created["id"],
+        "a retried create returns the original"
+    );
 
-    let bad = http().post(&url).json(&serde_json::json!({ "name": "", "roles": ["captain"] })).send().await.expect("POST");
+    let bad = http()
+        .post(&url)
+        .json(&serde_json::json!({ "name": "", "roles": ["captain"] }))
+        .send()
+        .await
+        .expect("POST");
     assert_eq!(bad.status(), 400);
     assert_eq!(bad.headers()["content-type"], "application/problem+json");
 
-    let tasks = http().get(format!("{}/v1/tasks?status=open", service.http_url())).send().await.expect("tasks");
+    let tasks = http()
+        .get(format!("{}/v1/tasks?status=open", service.http_url()))
+        .send()
+        .await
+        .expect("tasks");
     assert_eq!(tasks.status(), 200);
-    let openapi = http().get(format!("{}/openapi.json", service.http_url())).send().await.expect("openapi");
+    let openapi = http()
+        .get(format!("{}/openapi.json", service.http_url()))
+        .send()
+        .await
+        .expect("openapi");
     assert_eq!(openapi.status(), 200);
 }
 
@@ -40,7 +62,10 @@ async fn people_and_tasks(service: &Service) {
 async fn staff_alone_on_kafka_and_postgres() {
     let env = [
         ("PORTTRACK_KAFKA_BROKERS", servers::kafka_brokers()),
-        ("PORTTRACK_KAFKA_TOPIC_PREFIX", format!("{}.", unique("staff"))),
+        (
+            "PORTTRACK_KAFKA_TOPIC_PREFIX",
+            format!("{}.", unique("staff")),
+        ),
         ("PORTTRACK_DATABASE_URL", servers::fresh_postgres().await),
     ];
     let staff = Service::start(BIN, &["staff"], &env);
@@ -51,12 +76,26 @@ async fn staff_alone_on_kafka_and_postgres() {
 #[tokio::test(flavor = "multi_thread")]
 async fn staff_inside_porttrack_up() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let up = Service::start(BIN, &["up"], &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())]);
+    let up = Service::start(
+        BIN,
+        &["up"],
+        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
+    );
     wait_ready(&up).await;
     people_and_tasks(&up).await;
     // One OpenAPI document for everything the suite serves.
-    let doc: serde_json::Value =
-        http().get(format!("{}/openapi.json", up.http_url())).send().await.expect("GET").json().await.expect("json");
+    let doc: serde_json::Value = http()
+        .get(format!("{}/openapi.json", up.http_url()))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
     let paths = doc["paths"].as_object().expect("paths");
-    assert!(paths.contains_key("/v1/people") && paths.contains_key("/v1/manifests"), "{:?}", paths.keys());
+    assert!(
+        paths.contains_key("/v1/people") && paths.contains_key("/v1/manifests"),
+        "{:?}",
+        paths.keys()
+    );
 }

@@ -67,7 +67,8 @@ impl StaffService {
         let consumer = events::port_call_loop(bus.clone(), staff.clone(), lifecycle.draining());
         lifecycle.spawn("staff-port-calls", consumer);
         Ok(Self {
-            endpoints: Endpoints::new(http::router(staff.clone())).with_openapi(http::openapi())
+            endpoints: Endpoints::new(http::router(staff.clone()))
+                .with_openapi(http::openapi())
                 .with_grpc(grpc::StaffGrpc::new(staff)),
         })
     }

@@ -1,0 +1,286 @@
+//! REST, the same operations as gRPC, and `/openapi.json` generated from
+//! the handlers below. Errors are problem+json (see
+//! `porttrack_platform::api_error`). Port calls carry their version as an
+//! `ETag`; changes need it in `If-Match` and answer 412 when it is stale.
+
+mod json;
+
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::JsonRejection, rejection::QueryRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use porttrack_platform::ApiError;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+pub use json::*;
+
+use crate::{
+    domain::{PortCall, PortCallChange, PortCallState, ZoneKind},
+    service::{ChangeError, Routes},
+    store::Filter,
+};
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "PortTrack routes",
+        description = "Zones, port calls and the traffic board."
+    ),
+    paths(
+        create_zone,
+        list_zones,
+        create_port_call,
+        list_port_calls,
+        get_port_call,
+        update_port_call,
+        traffic_board
+    )
+)]
+pub struct ApiDoc;
+
+pub fn router(routes: Routes) -> Router {
+    Router::new()
+        .route("/v1/zones", get(list_zones).post(create_zone))
+        .route(
+            "/v1/port-calls",
+            get(list_port_calls).post(create_port_call),
+        )
+        .route(
+            "/v1/port-calls/{id}",
+            get(get_port_call).patch(update_port_call),
+        )
+        .route("/v1/traffic", get(traffic_board))
+        .with_state(routes)
+}
+
+/// The REST API description; the server publishes it at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+impl IntoResponse for ChangeError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Stale { expected, current } => {
+                let body = serde_json::json!({
+                    "type": "https://porttrack.dev/problems/precondition-failed",
+                    "title": "Precondition Failed",
+                    "status": 412,
+                    "detail": format!("If-Match {expected} is not the port call's current version {current}: read it again"),
+                });
+                let mut r = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/problem+json"),
+                );
+                r.headers_mut().insert(header::ETAG, etag(current));
+                r
+            }
+            Self::Api(e) => e.into_response(),
+        }
+    }
+}
+
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// The port call as JSON with its version as `ETag`.
+fn with_etag(status: StatusCode, c: &PortCall) -> Response {
+    let mut r = (status, Json(PortCallJson::from(c))).into_response();
+    r.headers_mut().insert(header::ETAG, etag(c.version));
+    if status == StatusCode::CREATED
+        && let Ok(loc) = HeaderValue::from_str(&format!("/v1/port-calls/{}", c.id))
+    {
+        r.headers_mut().insert(header::LOCATION, loc);
+    }
+    r
+}
+
+fn created(created: bool) -> StatusCode {
+    if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// `If-Match: "3"` (weak or strong), required.
+fn require_if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let bad = || ApiError::invalid("If-Match", "required: the port call's ETag, such as \"3\"");
+    let raw = headers.get(header::IF_MATCH).ok_or_else(bad)?;
+    let s = raw.to_str().map_err(|_| bad())?.trim();
+    let s = s.trim_start_matches("W/").trim_matches('"');
+    s.parse().map_err(|_| bad())
+}
+
+fn idempotency_key<'a>(
+    headers: &'a HeaderMap,
+    body: Option<&'a str>,
+) -> Result<Option<&'a str>, ApiError> {
+    match headers.get("idempotency-key") {
+        Some(v) => v
+            .to_str()
+            .map(Some)
+            .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII")),
+        None => Ok(body),
+    }
+}
+
+fn body<T: DeserializeOwned>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    b.map(|Json(t)| t)
+        .map_err(|e| ApiError::invalid("body", e.body_text()))
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::invalid("query", e.body_text()))
+}
+
+fn parse<T: std::str::FromStr>(name: &str, raw: Option<&str>) -> Result<Option<T>, ApiError> {
+    raw.map(|r| {
+        r.trim()
+            .parse()
+            .map_err(|_| ApiError::invalid(name, format!("`{r}` is not a valid {name}")))
+    })
+    .transpose()
+}
+
+#[utoipa::path(post, path = "/v1/zones", tag = "routes",
+    request_body = CreateZoneBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the original zone")),
+    responses(
+        (status = 201, description = "Created", body = ZoneJson),
+        (status = 200, description = "A retry: the zone the key created", body = ZoneJson),
+        (status = 400, description = "Invalid fields (problem+json)"),
+        (status = 409, description = "The key was used for another request"),
+    ))]
+async fn create_zone(
+    State(routes): State<Routes>,
+    headers: HeaderMap,
+    b: Result<Json<CreateZoneBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let b = body(b)?;
+    let key = idempotency_key(&headers, b.idempotency_key.as_deref())?;
+    let (z, new) = routes.create_zone(key, &b.name, b.kind, &b.ring).await?;
+    Ok((created(new), Json(ZoneJson::from(&z))).into_response())
+}
+
+#[utoipa::path(get, path = "/v1/zones", tag = "routes", params(ZoneQuery),
+    responses((status = 200, body = ZonePage), (status = 400, description = "Invalid query")))]
+async fn list_zones(
+    State(routes): State<Routes>,
+    q: Result<Query<ZoneQuery>, QueryRejection>,
+) -> Result<Json<ZonePage>, ApiError> {
+    let q = query(q)?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| ZoneKind::parse("kind", k))
+        .transpose()?;
+    let page_size = parse("page_size", q.page_size.as_deref())?.unwrap_or(0);
+    let (zones, next_page_token) = routes
+        .list_zones(page_size, q.page_token.as_deref().unwrap_or(""), kind)
+        .await?;
+    Ok(Json(ZonePage {
+        zones: zones.iter().map(Into::into).collect(),
+        next_page_token,
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/port-calls", tag = "routes",
+    request_body = CreatePortCallBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the original port call")),
+    responses(
+        (status = 201, description = "Created, in state planned", body = PortCallJson),
+        (status = 200, description = "A retry", body = PortCallJson),
+        (status = 400, description = "Invalid fields (problem+json)"),
+        (status = 409, description = "The key was used for another request"),
+    ))]
+async fn create_port_call(
+    State(routes): State<Routes>,
+    headers: HeaderMap,
+    b: Result<Json<CreatePortCallBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let b = body(b)?;
+    let key = idempotency_key(&headers, b.idempotency_key.as_deref())?;
+    let (c, new) = routes.create_port_call(key, &b.input()).await?;
+    Ok(with_etag(created(new), &c))
+}
+
+#[utoipa::path(get, path = "/v1/port-calls", tag = "routes", params(PortCallQuery),
+    responses((status = 200, body = PortCallPage), (status = 400, description = "Invalid query")))]
+async fn list_port_calls(
+    State(routes): State<Routes>,
+    q: Result<Query<PortCallQuery>, QueryRejection>,
+) -> Result<Json<PortCallPage>, ApiError> {
+    let q = query(q)?;
+    let filter = Filter {
+        mmsi: parse("mmsi", q.mmsi.as_deref())?,
+        state: q
+            .state
+            .as_deref()
+            .map(|s| PortCallState::parse("state", s))
+            .transpose()?,
+    };
+    let page_size = parse("page_size", q.page_size.as_deref())?.unwrap_or(0);
+    let (calls, next_page_token) = routes
+        .list_port_calls(page_size, q.page_token.as_deref().unwrap_or(""), filter)
+        .await?;
+    Ok(Json(PortCallPage {
+        port_calls: calls.iter().map(Into::into).collect(),
+        next_page_token,
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/port-calls/{id}", tag = "routes",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "With `ETag`", body = PortCallJson), (status = 404)))]
+async fn get_port_call(
+    State(routes): State<Routes>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(with_etag(StatusCode::OK, &routes.get_port_call(&id).await?))
+}
+
+#[utoipa::path(patch, path = "/v1/port-calls/{id}", tag = "routes",
+    request_body = UpdatePortCallBody,
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "The ETag last read")),
+    responses(
+        (status = 200, body = PortCallJson),
+        (status = 400, description = "Invalid fields, or a state change the transition table refuses"),
+        (status = 404),
+        (status = 412, description = "Stale If-Match"),
+    ))]
+async fn update_port_call(
+    State(routes): State<Routes>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Result<Json<UpdatePortCallBody>, JsonRejection>,
+) -> Result<Response, ChangeError> {
+    let expected = require_if_match(&headers)?;
+    let b = body(b)?;
+    let change = PortCallChange {
+        eta_ms: b.eta_ms,
+        etd_ms: b.etd_ms,
+        berth_id: b.berth_id,
+        state: b.state,
+    };
+    let c = routes.update_port_call(&id, expected, change).await?;
+    Ok(with_etag(StatusCode::OK, &c))
+}
+
+#[utoipa::path(get, path = "/v1/traffic", tag = "routes", params(TrafficQuery),
+    responses((status = 200, body = TrafficBoardJson), (status = 400, description = "Invalid hours")))]
+async fn traffic_board(
+    State(routes): State<Routes>,
+    q: Result<Query<TrafficQuery>, QueryRejection>,
+) -> Result<Json<TrafficBoardJson>, ApiError> {
+    let q = query(q)?;
+    let hours = parse("hours", q.hours.as_deref())?.unwrap_or(0);
+    Ok(Json(routes.traffic_board(hours).await?.into()))
+}
