@@ -31,7 +31,9 @@ Servers are stopped on exit, also on failure or Ctrl-C. The exit status is
 that of the first failing step (0 if all pass).
 
 Options:
-  --long          also run long-mode tests (exports PORTTRACK_TEST_LONG=1)
+  --long          also run long-mode tests (exports PORTTRACK_TEST_LONG=1) and
+                  fuzz the AIS codec (PORTTRACK_FUZZ_SECONDS per target, default 60;
+                  installs cargo-fuzz if missing)
   --keep-servers  leave the servers running afterwards and print the
                   variables to export, for debugging single tests
   --servers-only  only install and start the servers, print the exports,
@@ -163,5 +165,14 @@ run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 start_servers
 run_step "cargo test" cargo test --workspace --all-targets
 run_step "cargo test (doc)" cargo test --workspace --doc
+
+# --- long mode: bounded fuzzing of the AIS codec ---------------------------------
+if ((LONG)); then
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        log "cargo-fuzz not found; installing it with cargo install"
+        cargo install cargo-fuzz --locked
+    fi
+    run_step "fuzz (AIS codec)" ./scripts/fuzz.sh "${PORTTRACK_FUZZ_SECONDS:-60}"
+fi
 
 log "all steps passed"

@@ -31,24 +31,33 @@ pub(crate) const SIXBIT_ASCII: &[u8; 64] =
 pub struct BitReader<'a> {
     data: &'a [u8],
     len: usize,
+    /// The first [`PACKED_CHARS`] characters as plain bits, MSB first (the
+    /// fourth word stays zero so a two-word window never runs off the end).
+    /// Every field of the position reports lies in here.
+    packed: [u64; 4],
 }
+
+const PACKED_CHARS: usize = 32;
+const PACKED_BITS: usize = PACKED_CHARS * 6;
 
 impl<'a> BitReader<'a> {
     /// Validates every character, then exposes `6 * chars - fill_bits` bits.
     pub fn new(payload: &'a str, fill_bits: u8) -> Result<Self, Reject> {
         let data = payload.as_bytes();
-        // One branch-free pass for the common case; locate the culprit only on error.
-        let bad = data.iter().fold(0u8, |acc, &b| {
-            acc | DEARMOR[usize::from(b & 0x7F)] | (b & 0x80)
-        });
-        if bad & 0xC0 != 0 {
+        // Branch-free (vectorised) for the common case; find the culprit only on error.
+        let bad = data.iter().fold(false, |acc, &b| acc | !is_armour(b));
+        if bad {
             return Err(Reject::InvalidPayloadChar(first_invalid(payload)));
         }
         if fill_bits > 6 {
             return Err(Reject::BadFillBits(fill_bits));
         }
         let len = (data.len() * 6).saturating_sub(usize::from(fill_bits));
-        Ok(Self { data, len })
+        Ok(Self {
+            data,
+            len,
+            packed: pack(data),
+        })
     }
 
     /// Number of payload bits.
@@ -80,6 +89,11 @@ impl<'a> BitReader<'a> {
     /// seven characters, accumulated in one u64.
     #[inline]
     fn read(&self, start: usize, width: usize) -> u32 {
+        if start + width <= PACKED_BITS {
+            let word = start / 64;
+            let window = (u128::from(self.packed[word]) << 64) | u128::from(self.packed[word + 1]);
+            return ((window << (start % 64)) >> (128 - width)) as u32;
+        }
         let first = start / 6;
         let last = (start + width - 1) / 6;
         let mut acc = 0u64;
@@ -116,6 +130,39 @@ impl<'a> BitReader<'a> {
         out.truncate(out.trim_end_matches(' ').len());
         out
     }
+}
+
+/// Packs the first [`PACKED_CHARS`] (valid) characters: two runs of 16
+/// characters (96 bits each) spliced into three words; missing ones read as 0.
+fn pack(data: &[u8]) -> [u64; 4] {
+    let mut head = [b'0'; PACKED_CHARS];
+    let n = data.len().min(PACKED_CHARS);
+    head[..n].copy_from_slice(&data[..n]);
+    // Four characters to 24 bits, eight independent groups, then splice.
+    let groups: [u128; 8] = std::array::from_fn(|g| {
+        head[4 * g..4 * g + 4]
+            .iter()
+            .fold(0u128, |acc, &c| (acc << 6) | u128::from(sixbit(c)))
+    });
+    let run = |g: &[u128]| (g[0] << 72) | (g[1] << 48) | (g[2] << 24) | g[3];
+    let (a, b) = (run(&groups[..4]), run(&groups[4..]));
+    [
+        (a >> 32) as u64,
+        ((a as u64) << 32) | (b >> 64) as u64,
+        b as u64,
+        0,
+    ]
+}
+
+/// `0`..`W` and `` ` ``..`w`.
+fn is_armour(b: u8) -> bool {
+    b.wrapping_sub(b'0') < 40 || b.wrapping_sub(b'`') < 24
+}
+
+/// The six-bit value of an armour character, without a table.
+fn sixbit(c: u8) -> u8 {
+    let v = c.wrapping_sub(b'0');
+    if v >= 40 { v.wrapping_sub(8) } else { v }
 }
 
 /// The first character outside the armour (only called once one is known to exist).

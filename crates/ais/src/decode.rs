@@ -312,6 +312,7 @@ fn long_range(r: &BitReader<'_>) -> LongRangeReport {
     }
 }
 
+mod application;
 mod link;
 #[cfg(test)]
 mod tests;

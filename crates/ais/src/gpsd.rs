@@ -4,16 +4,17 @@
 //! Values the decoder turned into `None` are printed as gpsd prints the
 //! raw "not available" code, scaled (speed 102.3, lon 181, heading 511...).
 
-use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 
 use crate::decoder::{Decoded, Decoder};
-use crate::legends;
 use crate::message::*;
 
+mod application;
+mod json;
 mod link;
 mod vessel;
 
+use json::Json;
 use vessel::*;
 
 /// Counts from [`decode_lines`].
@@ -48,7 +49,10 @@ pub fn decode_lines(
         }
         stats.lines += 1;
         // Not UTF-8 cannot be NMEA; it is reported like any other bad line.
-        let line = String::from_utf8_lossy(&raw);
+        let line = match std::str::from_utf8(&raw) {
+            Ok(line) => std::borrow::Cow::Borrowed(line),
+            Err(_) => String::from_utf8_lossy(&raw),
+        };
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
@@ -114,78 +118,9 @@ pub fn write_json(decoded: &Decoded, out: &mut String) {
         Message::GroupAssignment(g) => link::group_assignment(&mut j, g),
         Message::SlotBinary(b) => link::slot_binary(&mut j, b),
         Message::Other { mmsi, .. } => {
-            j.raw("mmsi", format_args!("{mmsi}"));
-            j.raw("scaled", format_args!("true"));
+            j.num("mmsi", *mmsi);
+            j.flag("scaled", true);
         }
     }
     j.out.push('}');
-}
-
-struct Json<'a> {
-    out: &'a mut String,
-}
-
-impl<'a> Json<'a> {
-    fn open(out: &'a mut String, msg_type: u8) -> Self {
-        let _ = write!(out, r#"{{"class":"AIS","device":"stdin","type":{msg_type}"#);
-        Self { out }
-    }
-
-    fn header(&mut self, repeat: u8, mmsi: u32) {
-        self.raw("repeat", format_args!("{repeat}"));
-        self.raw("mmsi", format_args!("{mmsi}"));
-        self.raw("scaled", format_args!("true"));
-    }
-
-    fn raw(&mut self, key: &str, value: std::fmt::Arguments<'_>) {
-        let _ = write!(self.out, r#","{key}":{value}"#);
-    }
-
-    fn num(&mut self, key: &str, value: impl std::fmt::Display) {
-        self.raw(key, format_args!("{value}"));
-    }
-
-    fn flag(&mut self, key: &str, value: bool) {
-        self.num(key, value);
-    }
-
-    fn str(&mut self, key: &str, value: &str) {
-        let _ = write!(self.out, r#","{key}":""#);
-        for c in value.chars() {
-            if c == '"' || c == '\\' {
-                self.out.push('\\');
-            }
-            self.out.push(c);
-        }
-        self.out.push('"');
-    }
-
-    fn lon_lat(&mut self, lon: Option<f64>, lat: Option<f64>) {
-        self.raw("lon", format_args!("{:.7}", lon.unwrap_or(181.0)));
-        self.raw("lat", format_args!("{:.7}", lat.unwrap_or(91.0)));
-    }
-
-    fn tenths(&mut self, key: &str, value: Option<f32>, missing: f32) {
-        self.raw(key, format_args!("{:.1}", value.unwrap_or(missing)));
-    }
-
-    fn epfd(&mut self, code: u8) {
-        self.num("epfd", code);
-        match legends::epfd(code) {
-            Some(text) => self.str("epfd_text", text),
-            None => self.str("epfd_text", &format!("Reserved ({code})")),
-        }
-    }
-
-    fn ship_type(&mut self, code: u8) {
-        self.num("shiptype", code);
-        self.str("shiptype_text", legends::ship_type(code));
-    }
-
-    fn dims(&mut self, d: &Dimensions) {
-        self.num("to_bow", d.to_bow);
-        self.num("to_stern", d.to_stern);
-        self.num("to_port", d.to_port);
-        self.num("to_starboard", d.to_starboard);
-    }
 }

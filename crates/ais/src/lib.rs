@@ -6,9 +6,11 @@
 //! - [`reassembly`]: [`Assembler`] joins multi-sentence payloads, bounded in memory.
 //! - [`bits`]: reads fields from the 6-bit armoured payload in place.
 //! - [`decode()`]: payload to [`Message`]; [`message`] holds the typed structs
-//!   (types 1-27; binary DAC/FID application payloads stay raw).
+//!   (types 1-27; binary DAC/FI payloads typed where gpsd types them —
+//!   met/hydro 1/11 and 1/31 so far — and kept raw as well).
 //! - [`decoder`]: [`Decoder`], line in, [`Decoded`] out, for the ingest service.
-//! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators).
+//! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators),
+//!   and [`encode::corpus`], a deterministic realistic mix for benchmarks.
 //! - [`gpsd`]: JSON compatible with `gpsdecode -s -j`, and the CLI's line loop.
 //! - [`error`]: [`Reject`], one typed reason per rejected line.
 

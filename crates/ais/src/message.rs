@@ -5,8 +5,10 @@
 //! Everything else is kept raw so nothing the sender said is lost.
 
 mod access;
+mod application;
 mod link;
 
+pub use application::*;
 pub use link::*;
 
 /// One decoded AIS message.
@@ -32,7 +34,7 @@ pub enum Message {
     StaticPartB(StaticPartB),
     /// Type 27: long-range position report.
     LongRange(LongRangeReport),
-    /// Types 6 and 8: binary message (application payload kept raw).
+    /// Types 6 and 8: binary message (raw bits, typed where decoded).
     Binary(BinaryMessage),
     /// Types 7 and 13.
     Acknowledge(Acknowledge),

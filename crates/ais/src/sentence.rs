@@ -104,7 +104,9 @@ impl<'a> Sentence<'a> {
         let mut sentence = parse_body(&scan)?;
         sentence.tag_block = tag_block;
         sentence.checksum_ok = checksum_ok;
-        sentence.vendor = parse_trailer(&after[2..]);
+        if after.len() > 2 {
+            sentence.vendor = parse_trailer(&after[2..]);
+        }
         Ok(sentence)
     }
 }
@@ -125,8 +127,8 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
+    #[inline]
     fn new(text: &'a str) -> Option<Self> {
-        let bytes = text.as_bytes();
         let mut scan = Scan {
             star: 0,
             sum: 0,
@@ -134,16 +136,39 @@ impl<'a> Scan<'a> {
             count: 0,
         };
         let mut field_start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'*' {
-                scan.star = i;
-                scan.push(&text[field_start..i]);
-                return Some(scan);
-            }
-            scan.sum ^= b;
-            if b == b',' {
+        let mut wide_sum = 0u64;
+        for (word_index, chunk) in text.as_bytes().chunks(8).enumerate() {
+            let base = word_index * 8;
+            let word = match <[u8; 8]>::try_from(chunk) {
+                Ok(bytes) => u64::from_le_bytes(bytes),
+                Err(_) => {
+                    // Zero padding matches neither delimiter and XORs to nothing.
+                    let mut bytes = [0u8; 8];
+                    bytes[..chunk.len()].copy_from_slice(chunk);
+                    u64::from_le_bytes(bytes)
+                }
+            };
+            let stars = byte_matches(word, b'*');
+            let first_star = stars & stars.wrapping_neg();
+            // Every bit of the bytes before the first `*`.
+            let before = if stars == 0 {
+                !0
+            } else {
+                (first_star >> 7) - 1
+            };
+            wide_sum ^= word & before;
+            let mut commas = byte_matches(word, b',') & before;
+            while commas != 0 {
+                let i = base + commas.trailing_zeros() as usize / 8;
                 scan.push(&text[field_start..i]);
                 field_start = i + 1;
+                commas &= commas - 1;
+            }
+            if stars != 0 {
+                scan.star = base + first_star.trailing_zeros() as usize / 8;
+                scan.sum = wide_sum.to_le_bytes().iter().fold(0, |a, b| a ^ b);
+                scan.push(&text[field_start..scan.star]);
+                return Some(scan);
             }
         }
         None
@@ -157,6 +182,15 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// The high bit of each byte of `word` that equals `byte`, exactly
+/// (no false positives from borrows).
+fn byte_matches(word: u64, byte: u8) -> u64 {
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    !(((x & LO7) + LO7) | x | LO7)
+}
+
+#[inline]
 fn parse_body<'a>(scan: &Scan<'a>) -> Result<Sentence<'a>, Reject> {
     let mut index = 0;
     let mut next = || {

@@ -101,23 +101,3 @@ proptest! {
         let _ = Decoder::default().push_line(&line, 0);
     }
 }
-
-/// Local only: `AIS_SAMPLE=/path/to/ais-nmea-sample.log cargo test -- --ignored`.
-/// The AISHub capture has no data licence, so it is never copied here.
-#[test]
-#[ignore = "needs AIS_SAMPLE pointing at a local capture"]
-fn local_capture_decodes() {
-    let path = std::env::var("AIS_SAMPLE").expect("AIS_SAMPLE");
-    let file = std::fs::File::open(path).unwrap();
-    let mut out = std::io::sink();
-    let mut err = Vec::new();
-    let stats =
-        porttrack_ais::gpsd::decode_lines(std::io::BufReader::new(file), &mut out, &mut err)
-            .unwrap();
-    let err = String::from_utf8_lossy(&err);
-    eprintln!(
-        "{stats:?}\n{}",
-        err.lines().take(10).collect::<Vec<_>>().join("\n")
-    );
-    assert!(stats.messages > 0);
-}

@@ -32,14 +32,16 @@ pub(super) fn binary(r: &BitReader<'_>) -> BinaryMessage {
     } else {
         (None, 40)
     };
+    let (dac, fid) = (r.u(at, 10) as u16, r.u(at + 10, 6) as u8);
     BinaryMessage {
         msg_type,
         repeat,
         mmsi,
         addressed,
-        dac: r.u(at, 10) as u16,
-        fid: r.u(at + 10, 6) as u8,
+        dac,
+        fid,
         data: data(r, at + 16, r.len()),
+        application: super::application::application(r, msg_type, dac, fid),
     }
 }
 
@@ -104,10 +106,13 @@ pub(super) fn assigned_mode(r: &BitReader<'_>) -> AssignedMode {
             r.u(at + 42, 10) as u16,
         )
     };
+    // A 96-bit message carries one assignment; gpsd reads the second only
+    // from a 144-bit one, whatever the padding holds.
+    let second = if r.len() >= 144 { entry(92) } else { (0, 0, 0) };
     AssignedMode {
         repeat,
         mmsi,
-        assignments: [entry(40), entry(92)],
+        assignments: [entry(40), second],
     }
 }
 

@@ -299,3 +299,56 @@ fn type25_binary_data_is_packed() {
     assert_eq!(b.data.bits, 98);
     assert_eq!(b.data.bytes[..2], [0xe0, 0x6f]);
 }
+
+#[test]
+fn type8_met_hydro_imo236() {
+    // gpsd sample: "Temp conversion with unsigned failed" (values from its comment).
+    let payload = "8@2<HW@0BkdhF0dcH59=RiRRDqnJ7wfRwwwwwwwwwwwwwwwwwwwwwwwwwt0";
+    let Message::Binary(b) = decode(payload, 2).unwrap() else {
+        panic!()
+    };
+    assert_eq!((b.dac, b.fid), (1, 11));
+    let Some(Application::MetHydro(m)) = b.application else {
+        panic!("{b:?}")
+    };
+    assert!((m.lat - 64.650).abs() < 5e-4 && (m.lon - 24.400).abs() < 5e-4);
+    assert_eq!((m.day, m.hour, m.minute), (20, 18, 27));
+    assert_eq!((m.wspeed, m.wgust, m.wdir, m.wgustdir), (11, 12, 162, 167));
+    assert_eq!((m.humidity, m.airtemp, m.pressure), (80, -12.7, 1032));
+    assert_eq!(
+        (m.accuracy, m.visgreater, m.ice, m.preciptype),
+        (None, None, 3, 7)
+    );
+}
+
+#[test]
+fn type8_met_hydro_imo289() {
+    let payload = "8>j`;MP0GhRHI1S`CrTW2?u2Ot1owwnews0F003wwwwwww0001wwwwwwwwh000";
+    let Message::Binary(b) = decode(payload, 4).unwrap() else {
+        panic!()
+    };
+    let Some(Application::MetHydro(m)) = b.application else {
+        panic!("{b:?}")
+    };
+    assert_eq!(
+        (m.fid, m.accuracy, m.visgreater),
+        (31, Some(false), Some(true))
+    );
+    assert!((m.lat - 54.411183).abs() < 1e-6 && (m.lon - 18.776667).abs() < 1e-6);
+    assert_eq!((m.airtemp, m.dewpoint, m.watertemp), (1.4, -0.1, -0.1));
+    assert_eq!((m.pressure, m.wspeed, m.wdir), (1013, 17, 132));
+    assert!((m.waterlevel - 5.4).abs() < 0.05);
+}
+
+#[test]
+fn binary_payloads_we_do_not_type_stay_raw() {
+    // DAC 1 FI 12 (dangerous cargo) from gpsd's sample: raw bits only.
+    let Message::Binary(b) = decode("6h2E3MHrg19P0600@00000000000", 0).unwrap() else {
+        panic!()
+    };
+    assert_eq!(b.application, None);
+    assert_eq!(
+        b.data.bits,
+        b.data.bytes.len() * 8 - (8 - b.data.bits % 8) % 8
+    );
+}

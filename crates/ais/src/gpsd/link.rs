@@ -18,7 +18,7 @@ impl Json<'_> {
 
     /// Area corners are quoted strings in gpsd's output.
     fn corner(&mut self, key: &str, value: f64) {
-        self.str(key, &format!("{value:.6}"));
+        self.fixed_str(key, value, 6);
     }
 
     fn addressing(&mut self, addressed: Option<(u8, u32, bool)>) {
@@ -35,13 +35,17 @@ pub(super) fn binary(j: &mut Json<'_>, b: &BinaryMessage) {
     j.addressing(b.addressed);
     j.num("dac", b.dac);
     j.num("fid", b.fid);
-    j.data(&b.data);
+    // gpsd prints either the decoded fields or the raw bits, not both.
+    match &b.application {
+        Some(app) => super::application::application(j, app),
+        None => j.data(&b.data),
+    }
 }
 
 pub(super) fn acknowledge(j: &mut Json<'_>, a: &Acknowledge) {
     j.header(a.repeat, a.mmsi);
     for (k, mmsi) in a.acked.iter().enumerate() {
-        j.num(&format!("mmsi{}", k + 1), mmsi);
+        j.num(&format!("mmsi{}", k + 1), *mmsi);
     }
 }
 
@@ -66,16 +70,16 @@ pub(super) fn interrogation(j: &mut Json<'_>, i: &Interrogation) {
 pub(super) fn assigned_mode(j: &mut Json<'_>, a: &AssignedMode) {
     j.header(a.repeat, a.mmsi);
     for (k, (mmsi, offset, increment)) in a.assignments.iter().enumerate() {
-        j.num(&format!("mmsi{}", k + 1), mmsi);
-        j.num(&format!("offset{}", k + 1), offset);
-        j.num(&format!("increment{}", k + 1), increment);
+        j.num(&format!("mmsi{}", k + 1), *mmsi);
+        j.num(&format!("offset{}", k + 1), *offset);
+        j.num(&format!("increment{}", k + 1), *increment);
     }
 }
 
 pub(super) fn dgnss(j: &mut Json<'_>, d: &DgnssBroadcast) {
     j.header(d.repeat, d.mmsi);
-    j.raw("lon", format_args!("{:.1}", d.lon));
-    j.raw("lat", format_args!("{:.1}", d.lat));
+    j.fixed("lon", d.lon, 1);
+    j.fixed("lat", d.lat, 1);
     j.data(&d.data);
 }
 

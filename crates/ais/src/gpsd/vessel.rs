@@ -13,7 +13,7 @@ pub(super) fn position(j: &mut Json<'_>, p: &PositionReport) {
         -127 => j.str("turn", "fastleft"),
         127 => j.str("turn", "fastright"),
         // A quoted number in gpsd's output; written in place, no allocation.
-        _ => j.raw("turn", format_args!("\"{:.2}\"", p.rot.unwrap_or(0.0))),
+        _ => j.fixed_str("turn", f64::from(p.rot.unwrap_or(0.0)), 2),
     }
     j.tenths("speed", p.sog, 102.3);
     j.flag("accuracy", p.accuracy);
@@ -54,7 +54,7 @@ pub(super) fn static_voyage(j: &mut Json<'_>, s: &StaticVoyage) {
         s.eta_month, s.eta_day, s.eta_hour, s.eta_minute
     );
     j.str("eta", &eta);
-    j.raw("draught", format_args!("{:.1}", s.draught));
+    j.fixed("draught", f64::from(s.draught), 1);
     j.str("destination", &s.destination);
     j.num("dte", u8::from(s.dte));
 }
@@ -137,7 +137,7 @@ pub(super) fn part_b(j: &mut Json<'_>, b: &StaticPartB) {
     j.str("callsign", &b.callsign);
     match &b.craft {
         CraftInfo::Dimensions(d) => j.dims(d),
-        CraftInfo::Mothership(mmsi) => j.num("mothership_mmsi", mmsi),
+        CraftInfo::Mothership(mmsi) => j.num("mothership_mmsi", *mmsi),
     }
 }
 
@@ -146,8 +146,8 @@ pub(super) fn long_range(j: &mut Json<'_>, l: &LongRangeReport) {
     j.num("status", l.nav_status);
     j.str("status_text", legends::nav_status(l.nav_status));
     j.flag("accuracy", l.accuracy);
-    j.raw("lon", format_args!("{:.4}", l.lon.unwrap_or(181.0)));
-    j.raw("lat", format_args!("{:.4}", l.lat.unwrap_or(91.0)));
+    j.fixed("lon", l.lon.unwrap_or(181.0), 4);
+    j.fixed("lat", l.lat.unwrap_or(91.0), 4);
     j.num("speed", l.sog.unwrap_or(63));
     j.num("course", l.cog.unwrap_or(511));
     j.flag("raim", l.raim);

@@ -1,6 +1,6 @@
 //! Link-management, text and binary messages (types 6-8, 10, 12-17, 20, 22,
-//! 23, 25, 26). Binary payloads are kept raw: DAC/FID application decoding
-//! is not done yet.
+//! 23, 25, 26). Binary payloads are kept raw, and typed as well for the
+//! DAC/FI pairs in [`Application`](crate::message::Application).
 
 /// Raw application bits, packed MSB first.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -10,7 +10,7 @@ pub struct BinaryData {
 }
 
 /// Types 6 (addressed) and 8 (broadcast) binary messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BinaryMessage {
     pub msg_type: u8,
     pub repeat: u8,
@@ -19,7 +19,10 @@ pub struct BinaryMessage {
     pub addressed: Option<(u8, u32, bool)>,
     pub dac: u16,
     pub fid: u8,
+    /// The application bits after DAC and FI, always kept.
     pub data: BinaryData,
+    /// The same bits decoded, for the DAC/FI pairs gpsd decodes that we do too.
+    pub application: Option<crate::message::Application>,
 }
 
 /// Types 7 and 13: acknowledged MMSIs (0 = slot unused).

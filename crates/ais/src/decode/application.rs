@@ -1,0 +1,118 @@
+//! DAC/FI application payloads of binary messages. Bit offsets count from
+//! the start of the message, as in IMO SN.1/Circ.236 and 289 and gpsd.
+
+use crate::bits::BitReader;
+use crate::message::{Application, MetHydro};
+
+/// The typed payload for `dac`/`fid` of a message of `msg_type`, if we decode it.
+pub(super) fn application(
+    r: &BitReader<'_>,
+    msg_type: u8,
+    dac: u16,
+    fid: u8,
+) -> Option<Application> {
+    match (msg_type, dac, fid) {
+        (8, 1, 11) => Some(Application::MetHydro(met_hydro_11(r))),
+        (8, 1, 31) => Some(Application::MetHydro(met_hydro_31(r))),
+        _ => None,
+    }
+}
+
+fn tenths(raw: u32) -> f32 {
+    raw as f32 / 10.0
+}
+
+fn signed_tenths(raw: i32) -> f32 {
+    raw as f32 / 10.0
+}
+
+/// IMO236: unsigned fields with offsets, position latitude first.
+fn met_hydro_11(r: &BitReader<'_>) -> MetHydro {
+    MetHydro {
+        fid: 11,
+        lat: f64::from(r.i(56, 24)) / 60_000.0,
+        lon: f64::from(r.i(80, 25)) / 60_000.0,
+        accuracy: None,
+        day: r.u(105, 5) as u8,
+        hour: r.u(110, 5) as u8,
+        minute: r.u(115, 6) as u8,
+        wspeed: r.u(121, 7) as u8,
+        wgust: r.u(128, 7) as u8,
+        wdir: r.u(135, 9) as u16,
+        wgustdir: r.u(144, 9) as u16,
+        airtemp: (r.u(153, 11) as f32 - 600.0) / 10.0,
+        humidity: r.u(164, 7) as u8,
+        dewpoint: (r.u(171, 10) as f32 - 200.0) / 10.0,
+        pressure: r.u(181, 9) as u16 + 800,
+        pressuretend: r.u(190, 2) as u8,
+        visgreater: None,
+        visibility: tenths(r.u(192, 8)),
+        waterlevel: (r.u(200, 9) as f32 - 100.0) / 10.0,
+        leveltrend: r.u(209, 2) as u8,
+        cspeed: tenths(r.u(211, 8)),
+        cdir: r.u(219, 9) as u16,
+        cspeed2: tenths(r.u(228, 8)),
+        cdir2: r.u(236, 9) as u16,
+        cdepth2: r.u(245, 5) as u8,
+        cspeed3: tenths(r.u(250, 8)),
+        cdir3: r.u(258, 9) as u16,
+        cdepth3: r.u(267, 5) as u8,
+        waveheight: tenths(r.u(272, 8)),
+        waveperiod: r.u(280, 6) as u8,
+        wavedir: r.u(286, 9) as u16,
+        swellheight: tenths(r.u(295, 8)),
+        swellperiod: r.u(303, 6) as u8,
+        swelldir: r.u(309, 9) as u16,
+        seastate: r.u(318, 4) as u8,
+        watertemp: (r.u(322, 10) as f32 - 100.0) / 10.0,
+        preciptype: r.u(332, 3) as u8,
+        salinity: tenths(r.u(335, 9)),
+        ice: r.u(344, 2) as u8,
+    }
+}
+
+/// IMO289: signed temperatures, longitude first, an accuracy flag and a
+/// finer water level.
+fn met_hydro_31(r: &BitReader<'_>) -> MetHydro {
+    MetHydro {
+        fid: 31,
+        lon: f64::from(r.i(56, 25)) / 60_000.0,
+        lat: f64::from(r.i(81, 24)) / 60_000.0,
+        accuracy: Some(r.flag(105)),
+        day: r.u(106, 5) as u8,
+        hour: r.u(111, 5) as u8,
+        minute: r.u(116, 6) as u8,
+        wspeed: r.u(122, 7) as u8,
+        wgust: r.u(129, 7) as u8,
+        wdir: r.u(136, 9) as u16,
+        wgustdir: r.u(145, 9) as u16,
+        airtemp: signed_tenths(r.i(154, 11)),
+        humidity: r.u(165, 7) as u8,
+        dewpoint: signed_tenths(r.i(172, 10)),
+        pressure: r.u(182, 9) as u16 + 799,
+        pressuretend: r.u(191, 2) as u8,
+        visgreater: Some(r.flag(193)),
+        visibility: tenths(r.u(194, 7)),
+        waterlevel: (r.u(201, 12) as f32 - 1000.0) / 100.0,
+        leveltrend: r.u(213, 2) as u8,
+        cspeed: tenths(r.u(215, 8)),
+        cdir: r.u(223, 9) as u16,
+        cspeed2: tenths(r.u(232, 8)),
+        cdir2: r.u(240, 9) as u16,
+        cdepth2: r.u(249, 5) as u8,
+        cspeed3: tenths(r.u(254, 8)),
+        cdir3: r.u(262, 9) as u16,
+        cdepth3: r.u(271, 5) as u8,
+        waveheight: tenths(r.u(276, 8)),
+        waveperiod: r.u(284, 6) as u8,
+        wavedir: r.u(290, 9) as u16,
+        swellheight: tenths(r.u(299, 8)),
+        swellperiod: r.u(307, 6) as u8,
+        swelldir: r.u(313, 9) as u16,
+        seastate: r.u(322, 4) as u8,
+        watertemp: signed_tenths(r.i(326, 10)),
+        preciptype: r.u(336, 3) as u8,
+        salinity: tenths(r.u(339, 9)),
+        ice: r.u(348, 2) as u8,
+    }
+}

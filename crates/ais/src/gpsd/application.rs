@@ -1,0 +1,87 @@
+//! JSON for typed DAC/FI application payloads, with gpsd's field names.
+
+use super::Json;
+use crate::message::{Application, MetHydro};
+
+/// gpsd's legend for the trend codes (its sample output agrees).
+const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
+const PRECIPITATION: [&str; 8] = [
+    "reserved",
+    "rain",
+    "thunderstorm",
+    "freezing rain",
+    "mixed/ice",
+    "snow",
+    "reserved",
+    "N/A",
+];
+const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
+
+pub(super) fn application(j: &mut Json<'_>, app: &Application) {
+    match app {
+        Application::MetHydro(m) => met_hydro(j, m),
+    }
+}
+
+fn legend(table: &'static [&'static str], code: u8) -> &'static str {
+    table.get(usize::from(code)).copied().unwrap_or("N/A")
+}
+
+fn met_hydro(j: &mut Json<'_>, m: &MetHydro) {
+    j.fixed("lat", m.lat, 6);
+    j.fixed("lon", m.lon, 6);
+    if let Some(accuracy) = m.accuracy {
+        j.flag("accuracy", accuracy);
+    }
+    let mut ts = String::with_capacity(10);
+    for (k, v) in [m.day, m.hour, m.minute].into_iter().enumerate() {
+        ts.push_str(["", "T", ":"][k]);
+        ts.push(char::from(b'0' + v / 10 % 10));
+        ts.push(char::from(b'0' + v % 10));
+    }
+    ts.push('Z');
+    j.str("timestamp", &ts);
+    j.num("wspeed", m.wspeed);
+    j.num("wgust", m.wgust);
+    j.num("wdir", m.wdir);
+    j.num("wgustdir", m.wgustdir);
+    j.num("humidity", m.humidity);
+    j.fixed("airtemp", f64::from(m.airtemp), 1);
+    j.fixed("dewpoint", f64::from(m.dewpoint), 1);
+    j.num("pressure", m.pressure);
+    j.str("pressuretend", legend(&TRENDS, m.pressuretend));
+    if let Some(visgreater) = m.visgreater {
+        j.flag("visgreater", visgreater);
+    }
+    j.fixed("visibility", f64::from(m.visibility), 1);
+    j.fixed("waterlevel", f64::from(m.waterlevel), 1);
+    j.str("leveltrend", legend(&TRENDS, m.leveltrend));
+    j.fixed("cspeed", f64::from(m.cspeed), 1);
+    j.num("cdir", m.cdir);
+    j.fixed("cspeed2", f64::from(m.cspeed2), 1);
+    j.num("cdir2", m.cdir2);
+    j.num("cdepth2", m.cdepth2);
+    j.fixed("cspeed3", f64::from(m.cspeed3), 1);
+    j.num("cdir3", m.cdir3);
+    j.num("cdepth3", m.cdepth3);
+    j.fixed("waveheight", f64::from(m.waveheight), 1);
+    j.num("waveperiod", m.waveperiod);
+    j.num("wavedir", m.wavedir);
+    j.fixed("swellheight", f64::from(m.swellheight), 1);
+    j.num("swellperiod", m.swellperiod);
+    j.num("swelldir", m.swelldir);
+    j.num("seastate", m.seastate);
+    j.fixed("watertemp", f64::from(m.watertemp), 1);
+    // IMO236 prints codes with legends; IMO289 prints the legends only.
+    if m.fid == 11 {
+        j.num("preciptype", m.preciptype);
+        j.str("preciptype_text", legend(&PRECIPITATION, m.preciptype));
+        j.fixed("salinity", f64::from(m.salinity), 1);
+        j.num("ice", m.ice);
+        j.str("ice_text", legend(&ICE, m.ice));
+    } else {
+        j.str("preciptype", legend(&PRECIPITATION, m.preciptype));
+        j.fixed("salinity", f64::from(m.salinity), 1);
+        j.str("ice", legend(&ICE, m.ice));
+    }
+}

@@ -1,0 +1,76 @@
+//! Decoded DAC/FI application payloads of binary messages (types 6 and 8).
+//! Only the ones gpsd decodes are typed; the rest stay raw bits.
+
+/// A typed application payload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Application {
+    /// DAC 1, FI 11 (IMO236) or FI 31 (IMO289): meteorological and
+    /// hydrological data.
+    MetHydro(MetHydro),
+}
+
+/// Meteorological and hydrological data (DAC 1, FI 11 and FI 31).
+///
+/// Values are scaled to the units below; a field at its "not available"
+/// code keeps the scaled code (gpsd prints it that way), for example
+/// `wspeed` 127 or `airtemp` -102.4.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetHydro {
+    /// 11 (IMO236) or 31 (IMO289); the layouts differ slightly.
+    pub fid: u8,
+    /// Degrees (1/1000 minute resolution).
+    pub lon: f64,
+    pub lat: f64,
+    /// FI 31 only.
+    pub accuracy: Option<bool>,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    /// Knots.
+    pub wspeed: u8,
+    pub wgust: u8,
+    /// Degrees.
+    pub wdir: u16,
+    pub wgustdir: u16,
+    /// Percent.
+    pub humidity: u8,
+    /// °C.
+    pub airtemp: f32,
+    pub dewpoint: f32,
+    /// hPa.
+    pub pressure: u16,
+    /// Code as sent: 0 steady, 3 not available (gpsd names 1 increasing, 2 decreasing).
+    pub pressuretend: u8,
+    /// FI 31 only: visibility is greater than the value given.
+    pub visgreater: Option<bool>,
+    /// Nautical miles.
+    pub visibility: f32,
+    /// Metres.
+    pub waterlevel: f32,
+    pub leveltrend: u8,
+    /// Knots; current at the surface, then at two depths (metres).
+    pub cspeed: f32,
+    pub cdir: u16,
+    pub cspeed2: f32,
+    pub cdir2: u16,
+    pub cdepth2: u8,
+    pub cspeed3: f32,
+    pub cdir3: u16,
+    pub cdepth3: u8,
+    /// Metres, seconds, degrees.
+    pub waveheight: f32,
+    pub waveperiod: u8,
+    pub wavedir: u16,
+    pub swellheight: f32,
+    pub swellperiod: u8,
+    pub swelldir: u16,
+    /// Beaufort scale.
+    pub seastate: u8,
+    /// °C.
+    pub watertemp: f32,
+    pub preciptype: u8,
+    /// Per mille.
+    pub salinity: f32,
+    /// 0 no, 1 yes, 3 not available.
+    pub ice: u8,
+}
