@@ -1,7 +1,7 @@
 //! The operations both transports offer, with their rules; grpc.rs and
 //! http.rs only translate.
 
-use porttrack_platform::{ApiError, time::now_ms};
+use porttrack_platform::{ApiError, conditional::check_idempotency_key, time::now_ms};
 
 use crate::{
     domain::{
@@ -44,9 +44,11 @@ impl From<StoreError> for ChangeError {
 impl From<ChangeError> for ApiError {
     fn from(e: ChangeError) -> Self {
         match e {
-            ChangeError::Stale { expected, current } => ApiError::Conflict(format!(
-                "version {expected} is not the manifest's current version {current}: read it again"
-            )),
+            ChangeError::Stale { expected, current } => ApiError::Stale {
+                what: "manifest",
+                expected,
+                current,
+            },
             ChangeError::Api(e) => e,
         }
     }
@@ -65,17 +67,6 @@ fn api(err: StoreError) -> ApiError {
         StoreError::NotFound(what) => ApiError::NotFound(what),
         StoreError::Conflict(why) => ApiError::Conflict(why),
         StoreError::VersionMismatch { .. } => ChangeError::from(err).into(),
-    }
-}
-
-fn check_key(key: Option<&str>) -> Result<Option<&str>, ApiError> {
-    match key.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(k) if k.len() <= 200 => Ok(Some(k)),
-        Some(_) => Err(ApiError::invalid(
-            "idempotency_key",
-            "at most 200 characters",
-        )),
     }
 }
 
@@ -103,7 +94,7 @@ impl Cargo {
         mmsi: u32,
         eta_ms: i64,
     ) -> Result<(Manifest, bool), ApiError> {
-        let key = check_key(key)?;
+        let key = check_idempotency_key(key)?;
         let new = NewManifest::new(port_call_id.trim(), mmsi, eta_ms)?;
         let (m, created) = self
             .store
@@ -146,7 +137,7 @@ impl Cargo {
         expected: Option<i64>,
         input: &ItemInput<'_>,
     ) -> Result<(Manifest, bool), ChangeError> {
-        let key = check_key(key)?;
+        let key = check_idempotency_key(key)?;
         let expected = expected
             .map(|v| check_version("expected_version", v))
             .transpose()?;

@@ -38,6 +38,14 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The change was based on a version that is no longer current
+    /// (`If-Match` is stale): read the resource again.
+    #[error("If-Match {expected} is not the {what}'s current version {current}: read it again")]
+    Stale {
+        what: &'static str,
+        expected: i64,
+        current: i64,
+    },
     /// Our own queue is full: the client should slow down and retry.
     #[error("overloaded, retry later")]
     Overloaded { retry_after: Duration },
@@ -68,6 +76,7 @@ impl ApiError {
             Self::InvalidArgument(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             Self::Overloaded { .. } | Self::Unavailable { .. } | Self::ShuttingDown => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -79,7 +88,7 @@ impl ApiError {
         match self {
             Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::NotFound(_) => Code::NotFound,
-            Self::Conflict(_) => Code::Aborted,
+            Self::Conflict(_) | Self::Stale { .. } => Code::Aborted,
             Self::Overloaded { .. } => Code::ResourceExhausted,
             Self::Unavailable { .. } | Self::ShuttingDown => Code::Unavailable,
             Self::Internal(_) => Code::Internal,
@@ -92,6 +101,7 @@ impl ApiError {
             Self::InvalidArgument(_) => "invalid-argument",
             Self::NotFound(_) => "not-found",
             Self::Conflict(_) => "conflict",
+            Self::Stale { .. } => "precondition-failed",
             Self::Overloaded { .. } => "overloaded",
             Self::Unavailable { .. } => "unavailable",
             Self::ShuttingDown => "shutting-down",
@@ -155,6 +165,9 @@ impl IntoResponse for ApiError {
                 HeaderValue::from(after.as_secs().max(1)),
             );
         }
+        if let Self::Stale { current, .. } = self {
+            headers.insert(header::ETAG, crate::conditional::etag(current));
+        }
         response
     }
 }
@@ -213,6 +226,23 @@ mod tests {
         let response = err().into_response();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[header::RETRY_AFTER], "2");
+    }
+
+    #[test]
+    fn stale_version_is_412_with_the_current_etag_and_aborted_over_grpc() {
+        let err = || ApiError::Stale {
+            what: "manifest",
+            expected: 2,
+            current: 3,
+        };
+        let response = err().into_response();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(response.headers()[header::ETAG], "\"3\"");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        assert_eq!(Status::from(err()).code(), Code::Aborted);
     }
 
     #[test]

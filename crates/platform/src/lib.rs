@@ -7,10 +7,12 @@
 //! - [`db`]: database pools (PostgreSQL or SQLite) and migrations.
 //! - [`server`]: HTTP + gRPC bootstrap, health, graceful shutdown.
 //! - [`api_error`]: one error type rendered as problem+json and `tonic::Status`.
+//! - [`conditional`]: ETag, If-Match and Idempotency-Key, the same everywhere.
 //! - [`time`]: the wall clock in the units events use.
 
 pub mod api_error;
 pub mod bus;
+pub mod conditional;
 pub mod db;
 pub mod server;
 pub mod settings;

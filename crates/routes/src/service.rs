@@ -1,7 +1,7 @@
 //! The operations both transports offer, with their rules; grpc.rs and
 //! http/ only translate.
 
-use porttrack_platform::{ApiError, time::now_ms};
+use porttrack_platform::{ApiError, conditional::check_idempotency_key, time::now_ms};
 
 use crate::{
     domain::{
@@ -46,9 +46,11 @@ impl From<StoreError> for ChangeError {
 impl From<ChangeError> for ApiError {
     fn from(e: ChangeError) -> Self {
         match e {
-            ChangeError::Stale { expected, current } => ApiError::Conflict(format!(
-                "version {expected} is not the port call's current version {current}: read it again"
-            )),
+            ChangeError::Stale { expected, current } => ApiError::Stale {
+                what: "port call",
+                expected,
+                current,
+            },
             ChangeError::Api(e) => e,
         }
     }
@@ -68,17 +70,6 @@ fn api(err: StoreError) -> ApiError {
         StoreError::Conflict(why) => ApiError::Conflict(why),
         StoreError::Invalid { field, reason } => ApiError::invalid(field, reason),
         StoreError::VersionMismatch { .. } => ChangeError::from(err).into(),
-    }
-}
-
-fn check_key(key: Option<&str>) -> Result<Option<&str>, ApiError> {
-    match key.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(k) if k.len() <= 200 => Ok(Some(k)),
-        Some(_) => Err(ApiError::invalid(
-            "idempotency_key",
-            "at most 200 characters",
-        )),
     }
 }
 
@@ -103,7 +94,7 @@ impl Routes {
         kind: Option<ZoneKind>,
         ring: &[LonLat],
     ) -> Result<(Zone, bool), ApiError> {
-        let key = check_key(key)?;
+        let key = check_idempotency_key(key)?;
         let new = NewZone::new(name, kind, ring)?;
         self.store
             .create_zone(&new, key, now_ms())
@@ -133,7 +124,7 @@ impl Routes {
         key: Option<&str>,
         input: &PortCallInput<'_>,
     ) -> Result<(PortCall, bool), ApiError> {
-        let key = check_key(key)?;
+        let key = check_idempotency_key(key)?;
         let new = input.validate()?;
         self.store
             .create_port_call(&new, key, now_ms())

@@ -1,7 +1,7 @@
 //! The operations both transports offer, with their rules; grpc.rs and
 //! http/ only translate.
 
-use porttrack_platform::{ApiError, time::now_ms};
+use porttrack_platform::{ApiError, conditional::check_idempotency_key, time::now_ms};
 
 use crate::{
     domain::{
@@ -48,9 +48,11 @@ impl From<StoreError> for ChangeError {
 impl From<ChangeError> for ApiError {
     fn from(e: ChangeError) -> Self {
         match e {
-            ChangeError::Stale { expected, current } => ApiError::Conflict(format!(
-                "version {expected} is not the person's current version {current}: read it again"
-            )),
+            ChangeError::Stale { expected, current } => ApiError::Stale {
+                what: "person",
+                expected,
+                current,
+            },
             ChangeError::Refused(r) => ApiError::Conflict(format!("{}: {r}", r.reason())),
             ChangeError::Api(e) => e,
         }
@@ -72,17 +74,6 @@ fn api(err: StoreError) -> ApiError {
         other @ (StoreError::VersionMismatch { .. } | StoreError::Refused(_)) => {
             ChangeError::from(other).into()
         }
-    }
-}
-
-fn check_key(key: Option<&str>) -> Result<Option<&str>, ApiError> {
-    match key.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(k) if k.len() <= 200 => Ok(Some(k)),
-        Some(_) => Err(ApiError::invalid(
-            "idempotency_key",
-            "at most 200 characters",
-        )),
     }
 }
 
@@ -121,7 +112,7 @@ impl Staff {
         name: &str,
         roles: &[S],
     ) -> Result<(Person, bool), ApiError> {
-        let key = check_key(key)?;
+        let key = check_idempotency_key(key)?;
         let name = domain::check_name(name)?;
         let roles = domain::parse_roles(roles)?;
         self.store
@@ -210,7 +201,7 @@ impl Staff {
         start_ms: i64,
         end_ms: i64,
     ) -> Result<(Shift, bool), ApiError> {
-        let key = check_key(key)?;
+        let key = check_idempotency_key(key)?;
         let window = domain::check_shift(start_ms, end_ms)?;
         self.store
             .add_shift(person_id, window, key, now_ms())

@@ -12,7 +12,10 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, put},
 };
-use porttrack_platform::ApiError;
+use porttrack_platform::{
+    ApiError,
+    conditional::{etag, idempotency_key, if_match, require_if_match},
+};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
@@ -64,29 +67,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 impl IntoResponse for ChangeError {
     fn into_response(self) -> Response {
-        match self {
-            Self::Stale { expected, current } => {
-                let body = serde_json::json!({
-                    "type": "https://porttrack.dev/problems/precondition-failed",
-                    "title": "Precondition Failed",
-                    "status": 412,
-                    "detail": format!("If-Match {expected} is not the manifest's current version {current}: read it again"),
-                });
-                let mut r = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
-                r.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/problem+json"),
-                );
-                r.headers_mut().insert(header::ETAG, etag(current));
-                r
-            }
-            Self::Api(e) => e.into_response(),
-        }
+        ApiError::from(self).into_response()
     }
-}
-
-fn etag(version: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
 /// The manifest as JSON with its version as `ETag`.
@@ -99,42 +81,6 @@ fn with_etag(status: StatusCode, m: &Manifest) -> Response {
         r.headers_mut().insert(header::LOCATION, loc);
     }
     r
-}
-
-/// `If-Match: "3"` (weak or strong); `None` when absent or `*`.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(raw) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let bad = || ApiError::invalid("If-Match", "expected the manifest's ETag, such as \"3\"");
-    let s = raw.to_str().map_err(|_| bad())?.trim();
-    if s == "*" {
-        return Ok(None);
-    }
-    let s = s.trim_start_matches("W/").trim_matches('"');
-    s.parse().map(Some).map_err(|_| bad())
-}
-
-fn require_if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    if_match(headers)?.ok_or_else(|| {
-        ApiError::invalid(
-            "If-Match",
-            "required: the ETag of the manifest as last read",
-        )
-    })
-}
-
-fn idempotency_key<'a>(
-    headers: &'a HeaderMap,
-    body: Option<&'a str>,
-) -> Result<Option<&'a str>, ApiError> {
-    match headers.get("idempotency-key") {
-        Some(v) => v
-            .to_str()
-            .map(Some)
-            .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII")),
-        None => Ok(body),
-    }
 }
 
 fn body<T: DeserializeOwned>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
@@ -224,7 +170,7 @@ async fn update_manifest(
     headers: HeaderMap,
     b: Result<Json<UpdateManifestBody>, JsonRejection>,
 ) -> Result<Response, ChangeError> {
-    let expected = require_if_match(&headers)?;
+    let expected = require_if_match(&headers, "manifest")?;
     let b = body(b)?;
     let m = cargo
         .update_manifest(&id, expected, b.eta_ms, b.status)
@@ -251,7 +197,7 @@ async fn add_item(
     headers: HeaderMap,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<Response, ChangeError> {
-    let expected = if_match(&headers)?;
+    let expected = if_match(&headers, "manifest")?;
     let key = idempotency_key(&headers, None)?;
     let b = body(b)?;
     let (m, created) = cargo.add_item(&id, key, expected, &b.input()).await?;
@@ -275,7 +221,7 @@ async fn update_item(
     headers: HeaderMap,
     b: Result<Json<ItemBody>, JsonRejection>,
 ) -> Result<Response, ChangeError> {
-    let expected = require_if_match(&headers)?;
+    let expected = require_if_match(&headers, "manifest")?;
     let b = body(b)?;
     let m = cargo
         .update_item(&id, &item_id, expected, &b.input())

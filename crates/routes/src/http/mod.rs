@@ -12,7 +12,10 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use porttrack_platform::ApiError;
+use porttrack_platform::{
+    ApiError,
+    conditional::{etag, idempotency_key, require_if_match},
+};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
 
@@ -64,29 +67,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 impl IntoResponse for ChangeError {
     fn into_response(self) -> Response {
-        match self {
-            Self::Stale { expected, current } => {
-                let body = serde_json::json!({
-                    "type": "https://porttrack.dev/problems/precondition-failed",
-                    "title": "Precondition Failed",
-                    "status": 412,
-                    "detail": format!("If-Match {expected} is not the port call's current version {current}: read it again"),
-                });
-                let mut r = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
-                r.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/problem+json"),
-                );
-                r.headers_mut().insert(header::ETAG, etag(current));
-                r
-            }
-            Self::Api(e) => e.into_response(),
-        }
+        ApiError::from(self).into_response()
     }
-}
-
-fn etag(version: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
 /// The port call as JSON with its version as `ETag`.
@@ -106,28 +88,6 @@ fn created(created: bool) -> StatusCode {
         StatusCode::CREATED
     } else {
         StatusCode::OK
-    }
-}
-
-/// `If-Match: "3"` (weak or strong), required.
-fn require_if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    let bad = || ApiError::invalid("If-Match", "required: the port call's ETag, such as \"3\"");
-    let raw = headers.get(header::IF_MATCH).ok_or_else(bad)?;
-    let s = raw.to_str().map_err(|_| bad())?.trim();
-    let s = s.trim_start_matches("W/").trim_matches('"');
-    s.parse().map_err(|_| bad())
-}
-
-fn idempotency_key<'a>(
-    headers: &'a HeaderMap,
-    body: Option<&'a str>,
-) -> Result<Option<&'a str>, ApiError> {
-    match headers.get("idempotency-key") {
-        Some(v) => v
-            .to_str()
-            .map(Some)
-            .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII")),
-        None => Ok(body),
     }
 }
 
@@ -262,7 +222,7 @@ async fn update_port_call(
     headers: HeaderMap,
     b: Result<Json<UpdatePortCallBody>, JsonRejection>,
 ) -> Result<Response, ChangeError> {
-    let expected = require_if_match(&headers)?;
+    let expected = require_if_match(&headers, "port call")?;
     let b = body(b)?;
     let change = PortCallChange {
         eta_ms: b.eta_ms,

@@ -8,10 +8,10 @@ use axum::{
         Query,
         rejection::{JsonRejection, QueryRejection},
     },
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use porttrack_platform::ApiError;
+use porttrack_platform::{ApiError, conditional::etag};
 use serde::de::DeserializeOwned;
 
 use super::PersonJson;
@@ -38,32 +38,15 @@ fn problem(status: StatusCode, slug: &str, detail: String, reason: Option<&str>)
 impl IntoResponse for ChangeError {
     fn into_response(self) -> Response {
         match self {
-            Self::Stale { expected, current } => {
-                let detail = format!(
-                    "If-Match {expected} is not the person's current version {current}: read it again"
-                );
-                let mut r = problem(
-                    StatusCode::PRECONDITION_FAILED,
-                    "precondition-failed",
-                    detail,
-                    None,
-                );
-                r.headers_mut().insert(header::ETAG, etag(current));
-                r
-            }
             Self::Refused(refusal) => problem(
                 StatusCode::CONFLICT,
                 "assignment-refused",
                 refusal.to_string(),
                 Some(refusal.reason()),
             ),
-            Self::Api(e) => e.into_response(),
+            stale_or_other => ApiError::from(stale_or_other).into_response(),
         }
     }
-}
-
-pub(super) fn etag(version: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
 pub(super) fn created_or_ok(created: bool) -> StatusCode {
@@ -84,39 +67,6 @@ pub(super) fn with_etag(status: StatusCode, p: &Person) -> Response {
         r.headers_mut().insert(header::LOCATION, loc);
     }
     r
-}
-
-/// `If-Match: "3"` (weak or strong); `None` when absent or `*`.
-pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let Some(raw) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let bad = || ApiError::invalid("If-Match", "expected the person's ETag, such as \"3\"");
-    let s = raw.to_str().map_err(|_| bad())?.trim();
-    if s == "*" {
-        return Ok(None);
-    }
-    let s = s.trim_start_matches("W/").trim_matches('"');
-    s.parse().map(Some).map_err(|_| bad())
-}
-
-pub(super) fn require_if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
-    if_match(headers)?.ok_or_else(|| {
-        ApiError::invalid("If-Match", "required: the ETag of the person as last read")
-    })
-}
-
-pub(super) fn idempotency_key<'a>(
-    headers: &'a HeaderMap,
-    body: Option<&'a str>,
-) -> Result<Option<&'a str>, ApiError> {
-    match headers.get("idempotency-key") {
-        Some(v) => v
-            .to_str()
-            .map(Some)
-            .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII")),
-        None => Ok(body),
-    }
 }
 
 pub(super) fn body<T: DeserializeOwned>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {

@@ -14,14 +14,15 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use porttrack_platform::ApiError;
+use porttrack_platform::{
+    ApiError,
+    conditional::{idempotency_key, if_match, require_if_match},
+};
 use utoipa::OpenApi;
 
 pub use json::*;
 
-use headers::{
-    body, created_or_ok, idempotency_key, if_match, parse, query, require_if_match, with_etag,
-};
+use headers::{body, created_or_ok, parse, query, with_etag};
 
 use crate::service::{ChangeError, Staff};
 
@@ -124,7 +125,7 @@ async fn update_person(
     headers: HeaderMap,
     b: Result<Json<UpdatePersonBody>, JsonRejection>,
 ) -> Result<Response, ChangeError> {
-    let expected = require_if_match(&headers)?;
+    let expected = require_if_match(&headers, "person")?;
     let b = body(b)?;
     let p = staff
         .update_person(&id, expected, b.name.as_deref(), b.roles.as_deref())
@@ -140,7 +141,7 @@ async fn delete_person(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ChangeError> {
-    let expected = require_if_match(&headers)?;
+    let expected = require_if_match(&headers, "person")?;
     staff.delete_person(&id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -154,7 +155,7 @@ async fn set_certification(
     headers: HeaderMap,
     b: Result<Json<CertificationBody>, JsonRejection>,
 ) -> Result<Response, ChangeError> {
-    let expected = if_match(&headers)?;
+    let expected = if_match(&headers, "person")?;
     let b = body(b)?;
     let p = staff
         .set_certification(&id, expected, &b.kind, b.expires_at_ms)
