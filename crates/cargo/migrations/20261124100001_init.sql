@@ -54,11 +54,10 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 -- Payloads are hex so the column is TEXT on both databases.
 CREATE TABLE IF NOT EXISTS outbox (
     id TEXT PRIMARY KEY,
-    manifest_id TEXT NOT NULL,
-    version BIGINT NOT NULL,
+    topic TEXT NOT NULL,
     event_key TEXT NOT NULL,
     payload_hex TEXT NOT NULL,
     created_at_ms BIGINT NOT NULL
 );
 
-CREATE INDEX IF NOT EXISTS outbox_order ON outbox (created_at_ms, manifest_id, version);
+CREATE INDEX IF NOT EXISTS outbox_order ON outbox (created_at_ms, id);

@@ -19,6 +19,7 @@ use std::{future::Future, net::SocketAddr, time::Duration};
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
     db::{DbError, connect_and_migrate},
+    outbox,
     server::ServerError,
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
@@ -63,7 +64,7 @@ impl CargoService {
         let pool = connect_and_migrate(database_url, &store::MIGRATOR).await?;
         events::ensure_topics(bus).await?;
         let store = Store::new(pool);
-        let relay = events::relay_loop(bus.clone(), store.clone(), lifecycle.draining());
+        let relay = outbox::relay(bus.clone(), store.pool().clone(), lifecycle.draining());
         lifecycle.spawn("cargo-relay", relay);
         lifecycle.flush_on_stop(bus.clone(), Duration::from_secs(5));
         let cargo = Cargo::new(store);

@@ -5,6 +5,7 @@
 //! - [`telemetry`]: JSON logs and the Prometheus recorder.
 //! - [`bus`]: the event bus, Kafka or the embedded log, behind one API.
 //! - [`db`]: database pools (PostgreSQL or SQLite) and migrations.
+//! - [`outbox`]: events stored with their change, relayed to the bus in order.
 //! - [`server`]: HTTP + gRPC bootstrap, health, graceful shutdown.
 //! - [`api_error`]: one error type rendered as problem+json and `tonic::Status`.
 //! - [`conditional`]: ETag, If-Match and Idempotency-Key, the same everywhere.
@@ -14,6 +15,7 @@ pub mod api_error;
 pub mod bus;
 pub mod conditional;
 pub mod db;
+pub mod outbox;
 pub mod server;
 pub mod settings;
 pub mod telemetry;

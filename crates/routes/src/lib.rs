@@ -20,6 +20,7 @@ use std::{future::Future, net::SocketAddr, time::Duration};
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
     db::{DbError, connect_and_migrate},
+    outbox,
     server::ServerError,
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
@@ -64,7 +65,7 @@ impl RoutesService {
         let pool = connect_and_migrate(database_url, &store::MIGRATOR).await?;
         events::ensure_topics(bus).await?;
         let store = Store::new(pool);
-        let relay = events::relay_loop(bus.clone(), store.clone(), lifecycle.draining());
+        let relay = outbox::relay(bus.clone(), store.pool().clone(), lifecycle.draining());
         lifecycle.spawn("routes-relay", relay);
         let consumer = events::positions_loop(bus.clone(), store.clone(), lifecycle.draining());
         lifecycle.spawn("routes-positions", consumer);

@@ -19,7 +19,7 @@ use sql::{
     ITEM_COLUMNS, MANIFEST_COLUMNS, bump, claim_key, item_row, load, manifest_row, write_item,
 };
 
-pub use outbox::Pending;
+pub use porttrack_platform::outbox::Pending;
 
 use crate::domain::{ContainerNumber, Item, ItemSpec, Manifest, ManifestStatus, NewManifest};
 
@@ -53,6 +53,11 @@ pub struct Store {
 impl Store {
     pub fn new(pool: AnyPool) -> Self {
         Self { pool }
+    }
+
+    /// The pool, for the outbox relay.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// Returns the manifest and whether this call created it (`false`:

@@ -1,60 +1,27 @@
-//! The outbox: manifest events stored with the change they announce, so a
-//! change is never committed without its event (see [`crate::events`]).
+//! Manifest events go through the platform's outbox (see
+//! `porttrack_platform::outbox`): stored with the change they announce.
 
-use std::fmt::Write as _;
-
-use porttrack_proto::cargo::v1::ManifestEventKind;
-use sqlx::{AnyConnection, Row};
+use porttrack_platform::outbox::{self, Pending};
+use porttrack_proto::cargo::v1::{ManifestEventKind, topics};
+use sqlx::AnyConnection;
 
 use super::{Store, StoreError};
 use crate::{domain::Manifest, events};
 
-/// An event waiting for the broker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub id: String,
-    pub key: String,
-    pub payload: Vec<u8>,
-}
-
 impl Store {
-    /// The oldest waiting events, in the order their changes committed
-    /// (per manifest, by version).
+    /// The oldest waiting events, in the order their changes committed.
     pub async fn outbox(&self, limit: usize) -> Result<Vec<Pending>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, event_key, payload_hex FROM outbox
-             ORDER BY created_at_ms, manifest_id, version LIMIT $1",
-        )
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let hex: String = r.try_get("payload_hex")?;
-                Ok(Pending {
-                    id: r.try_get("id")?,
-                    key: r.try_get("event_key")?,
-                    payload: from_hex(&hex).ok_or_else(|| super::sql::corrupt("payload_hex"))?,
-                })
-            })
-            .collect()
+        Ok(outbox::waiting(&self.pool, limit).await?)
     }
 
     /// Forgets events the broker has confirmed.
     pub async fn outbox_done(&self, ids: &[String]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for id in ids {
-            sqlx::query("DELETE FROM outbox WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        Ok(outbox::confirmed(&self.pool, ids).await?)
     }
 }
 
-/// Stores the event for `m` as it is now, in the caller's transaction.
+/// Stores the event for `m` as it is now, in the caller's transaction,
+/// keyed by port call so one call's events stay in order.
 pub(super) async fn enqueue(
     conn: &mut AnyConnection,
     kind: ManifestEventKind,
@@ -62,46 +29,5 @@ pub(super) async fn enqueue(
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
     let payload = events::encode(kind, m, now_ms);
-    sqlx::query(
-        "INSERT INTO outbox (id, manifest_id, version, event_key, payload_hex, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(super::new_id())
-    .bind(&m.id)
-    .bind(m.version)
-    .bind(&m.port_call_id)
-    .bind(to_hex(&payload))
-    .bind(now_ms)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn hex_round_trips_and_refuses_garbage() {
-        let bytes = [0u8, 1, 0x7f, 0x80, 0xff];
-        assert_eq!(super::to_hex(&bytes), "00017f80ff");
-        assert_eq!(super::from_hex("00017f80ff").unwrap(), bytes);
-        assert_eq!(super::from_hex("0"), None);
-        assert_eq!(super::from_hex("zz"), None);
-    }
+    outbox::enqueue(conn, topics::MANIFESTS, &m.port_call_id, &payload, now_ms).await
 }

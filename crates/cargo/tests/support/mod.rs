@@ -38,7 +38,11 @@ pub async fn cargo(url: &str, bus: &EventBus) -> Cargo {
     let store = Store::new(pool);
     events::ensure_topics(bus).await.expect("topics");
     let drain = tokio_util::sync::CancellationToken::new();
-    tokio::spawn(events::relay_loop(bus.clone(), store.clone(), drain));
+    tokio::spawn(porttrack_platform::outbox::relay(
+        bus.clone(),
+        store.pool().clone(),
+        drain,
+    ));
     Cargo::new(store)
 }
 

@@ -2,32 +2,22 @@
 //!
 //! - Out: [`PortCallEvent`]s keyed by port call id and [`ZoneEvent`]s keyed
 //!   by MMSI. The store writes each event in the transaction of its change;
-//!   [`relay_loop`] publishes waiting events in order and deletes them once
+//!   `porttrack_platform::outbox::relay` publishes waiting events in order and deletes them once
 //!   the broker has confirmed them (at least once, never lost).
 //! - In: [`positions_loop`] applies the position stream (see
 //!   [`positions`]).
 
 mod positions;
 
-use std::time::Duration;
-
-use porttrack_platform::{BusError, EventBus, OutRecord, TopicSpec};
+use porttrack_platform::{BusError, EventBus, TopicSpec};
 use porttrack_proto::routes::v1::{PortCallEvent, SCHEMA_VERSION, ZoneEvent, topics};
 use prost::Message as _;
-use tokio_util::sync::CancellationToken;
 
 pub use positions::{GROUP, positions_loop};
 
-use crate::{
-    domain::{PortCall, PortCallState},
-    store::Store,
-};
+use crate::domain::{PortCall, PortCallState};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-const BATCH: usize = 200;
-/// How often an idle relay looks for new events.
-const POLL: Duration = Duration::from_millis(100);
 
 pub async fn ensure_topics(bus: &EventBus) -> Result<(), BusError> {
     bus.ensure_topics(&[
@@ -73,56 +63,4 @@ pub fn zone_event(mmsi: u32, zone_id: &str, kind: &str, observed_at_ms: i64) -> 
         observed_at_ms,
     }
     .encode_to_vec()
-}
-
-/// Publishes the outbox until draining starts, finishing the batch in hand.
-/// Trouble with the database or the broker is retried, never skipped:
-/// later events of a key must not overtake earlier ones.
-pub async fn relay_loop(
-    bus: EventBus,
-    store: Store,
-    drain: CancellationToken,
-) -> Result<(), BoxError> {
-    let mut backoff = POLL;
-    loop {
-        let published = match relay_once(&bus, &store).await {
-            Ok(n) => {
-                backoff = POLL;
-                n
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "routes event relay failed; retrying");
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-                0
-            }
-        };
-        if published == 0 {
-            tokio::select! {
-                () = drain.cancelled() => return Ok(()),
-                () = tokio::time::sleep(backoff) => {}
-            }
-        } else if drain.is_cancelled() {
-            return Ok(());
-        }
-    }
-}
-
-/// One batch: queued in order, confirmed, then deleted. Returns how many.
-async fn relay_once(bus: &EventBus, store: &Store) -> Result<usize, BoxError> {
-    let batch = store.outbox(BATCH).await?;
-    let mut pending = Vec::with_capacity(batch.len());
-    for event in &batch {
-        pending.push(bus.send(OutRecord {
-            topic: &event.topic,
-            key: event.key.as_bytes(),
-            payload: &event.payload,
-            headers: &[],
-        })?);
-    }
-    for p in pending {
-        p.wait().await?;
-    }
-    let ids: Vec<String> = batch.into_iter().map(|e| e.id).collect();
-    store.outbox_done(&ids).await?;
-    Ok(ids.len())
 }

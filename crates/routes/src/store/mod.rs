@@ -22,7 +22,7 @@ use sql::{
     set_state, to_json, zone_row,
 };
 
-pub use outbox::Pending;
+pub use porttrack_platform::outbox::Pending;
 pub use positions::Applied;
 
 use crate::domain::{
@@ -62,6 +62,11 @@ pub struct Store {
 impl Store {
     pub fn new(pool: AnyPool) -> Self {
         Self { pool }
+    }
+
+    /// The pool, for the outbox relay.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// Returns the zone and whether this call created it.

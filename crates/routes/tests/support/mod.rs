@@ -45,7 +45,11 @@ pub async fn routes(url: &str, bus: &EventBus) -> Routes {
     let store = store(url).await;
     events::ensure_topics(bus).await.expect("topics");
     let drain = tokio_util::sync::CancellationToken::new();
-    tokio::spawn(events::relay_loop(bus.clone(), store.clone(), drain));
+    tokio::spawn(porttrack_platform::outbox::relay(
+        bus.clone(),
+        store.pool().clone(),
+        drain,
+    ));
     Routes::new(store)
 }
 
