@@ -5,6 +5,7 @@
 //! - [`telemetry`]: JSON logs and the Prometheus recorder.
 //! - [`bus`]: the event bus, Kafka or the embedded log, behind one API.
 //! - [`db`]: database pools (PostgreSQL or SQLite) and migrations.
+//! - [`idempotency`]: creates that a retry cannot duplicate.
 //! - [`outbox`]: events stored with their change, relayed to the bus in order.
 //! - [`server`]: HTTP + gRPC bootstrap, health, graceful shutdown.
 //! - [`api_error`]: one error type rendered as problem+json and `tonic::Status`.
@@ -15,6 +16,7 @@ pub mod api_error;
 pub mod bus;
 pub mod conditional;
 pub mod db;
+pub mod idempotency;
 pub mod outbox;
 pub mod server;
 pub mod settings;

@@ -1,5 +1,6 @@
 //! The statements inside a store transaction, and row decoding.
 
+use porttrack_platform::idempotency::{self, Claim};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::{StoreError, not_found};
@@ -13,8 +14,8 @@ pub(super) const MANIFEST_COLUMNS: &str =
 pub(super) const ITEM_COLUMNS: &str = "id, manifest_id, kind, container_number, description, weight_kg, \
      status, hold, un_number, imdg_class, declared_at_ms";
 
-/// Records `key` for `resource_id`; if the key was already used, returns
-/// what it created (or refuses a different request under the same key).
+/// Claims an idempotency key (see `porttrack_platform::idempotency`):
+/// `Some(id)` is what an earlier request under the key created.
 pub(super) async fn claim_key(
     conn: &mut AnyConnection,
     scope: &str,
@@ -22,38 +23,20 @@ pub(super) async fn claim_key(
     resource_id: &str,
     fingerprint: &str,
 ) -> Result<Option<String>, StoreError> {
-    // A concurrent first use of the key holds the row until it commits;
-    // this insert waits for it and then sees it.
-    let claimed = sqlx::query(
-        "INSERT INTO idempotency_keys (scope, idem_key, resource_id, fingerprint, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, idem_key) DO NOTHING",
+    match idempotency::claim(
+        conn,
+        scope,
+        key,
+        resource_id,
+        fingerprint,
+        porttrack_platform::time::now_ms(),
     )
-    .bind(scope)
-    .bind(key)
-    .bind(resource_id)
-    .bind(fingerprint)
-    .bind(porttrack_platform::time::now_ms())
-    .execute(&mut *conn)
     .await?
-    .rows_affected()
-        == 1;
-    if claimed {
-        return Ok(None);
+    {
+        Claim::New => Ok(None),
+        Claim::Replay(id) => Ok(Some(id)),
+        Claim::Reused => Err(StoreError::Conflict(idempotency::REUSED.into())),
     }
-    let row = sqlx::query(
-        "SELECT resource_id, fingerprint FROM idempotency_keys WHERE scope = $1 AND idem_key = $2",
-    )
-    .bind(scope)
-    .bind(key)
-    .fetch_one(&mut *conn)
-    .await?;
-    let stored: String = row.try_get("fingerprint")?;
-    if stored != fingerprint {
-        return Err(StoreError::Conflict(
-            "this idempotency key was already used for a different request".into(),
-        ));
-    }
-    Ok(Some(row.try_get("resource_id")?))
 }
 
 /// Moves the manifest to its next version, first thing in the transaction
