@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 
 use crate::{
     domain::{self, ItemInput, ItemKind, ItemStatus, ManifestStatus},
-    service::{Cargo, ChangeError},
+    service::Cargo,
     store::Filter,
 };
 
@@ -20,12 +20,6 @@ pub struct CargoGrpc {
 impl CargoGrpc {
     pub fn new(cargo: Cargo) -> CargoServiceServer<Self> {
         CargoServiceServer::new(Self { cargo })
-    }
-}
-
-impl From<ChangeError> for Status {
-    fn from(e: ChangeError) -> Self {
-        ApiError::from(e).into()
     }
 }
 

@@ -18,55 +18,18 @@ pub struct Cargo {
     pub(crate) store: Store,
 }
 
-/// Why a change was refused: the version the client last read is no longer
-/// current (HTTP 412 under If-Match, gRPC ABORTED), or anything else.
-#[derive(Debug)]
-pub enum ChangeError {
-    Stale { expected: i64, current: i64 },
-    Api(ApiError),
-}
-
-impl From<ApiError> for ChangeError {
-    fn from(e: ApiError) -> Self {
-        Self::Api(e)
-    }
-}
-
-impl From<StoreError> for ChangeError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::VersionMismatch { expected, current } => Self::Stale { expected, current },
-            other => Self::Api(api(other)),
-        }
-    }
-}
-
-impl From<ChangeError> for ApiError {
-    fn from(e: ChangeError) -> Self {
-        match e {
-            ChangeError::Stale { expected, current } => ApiError::Stale {
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Db(err) => ApiError::database(err),
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::Conflict(why) => ApiError::Conflict(why),
+            StoreError::VersionMismatch { expected, current } => ApiError::Stale {
                 what: "manifest",
                 expected,
                 current,
             },
-            ChangeError::Api(e) => e,
         }
-    }
-}
-
-/// Database trouble is logged in full and reported as "try again".
-fn api(err: StoreError) -> ApiError {
-    match err {
-        StoreError::Db(err) => {
-            tracing::error!(error = %err, "database error");
-            ApiError::Unavailable {
-                detail: "the database did not answer".into(),
-                retry_after: std::time::Duration::from_secs(1),
-            }
-        }
-        StoreError::NotFound(what) => ApiError::NotFound(what),
-        StoreError::Conflict(why) => ApiError::Conflict(why),
-        StoreError::VersionMismatch { .. } => ChangeError::from(err).into(),
     }
 }
 
@@ -100,7 +63,7 @@ impl Cargo {
             .store
             .create_manifest(&new, key, now_ms())
             .await
-            .map_err(api)?;
+            .map_err(ApiError::from)?;
         Ok((m, created))
     }
 
@@ -108,7 +71,7 @@ impl Cargo {
         self.store
             .manifest(id)
             .await
-            .map_err(api)?
+            .map_err(ApiError::from)?
             .ok_or_else(|| ApiError::NotFound(format!("manifest {id}")))
     }
 
@@ -118,10 +81,10 @@ impl Cargo {
         expected: i64,
         eta_ms: Option<i64>,
         status: Option<ManifestStatus>,
-    ) -> Result<Manifest, ChangeError> {
+    ) -> Result<Manifest, ApiError> {
         let expected = check_version("expected_version", expected)?;
         if eta_ms.is_some_and(|e| e <= 0) {
-            return Err(ApiError::invalid("eta_ms", "epoch milliseconds").into());
+            return Err(ApiError::invalid("eta_ms", "epoch milliseconds"));
         }
         let m = self
             .store
@@ -136,7 +99,7 @@ impl Cargo {
         key: Option<&str>,
         expected: Option<i64>,
         input: &ItemInput<'_>,
-    ) -> Result<(Manifest, bool), ChangeError> {
+    ) -> Result<(Manifest, bool), ApiError> {
         let key = check_idempotency_key(key)?;
         let expected = expected
             .map(|v| check_version("expected_version", v))
@@ -155,7 +118,7 @@ impl Cargo {
         item_id: &str,
         expected: i64,
         input: &ItemInput<'_>,
-    ) -> Result<Manifest, ChangeError> {
+    ) -> Result<Manifest, ApiError> {
         let expected = check_version("expected_version", expected)?;
         let spec = input.validate()?;
         let m = self
@@ -181,7 +144,7 @@ impl Cargo {
             .store
             .list(&filter, page_token, limit)
             .await
-            .map_err(api)?;
+            .map_err(ApiError::from)?;
         let next = match manifests.last() {
             Some(last) if manifests.len() == limit => last.id.clone(),
             _ => String::new(),
@@ -191,7 +154,10 @@ impl Cargo {
 
     pub async fn find_container(&self, raw: &str) -> Result<Vec<(Manifest, Item)>, ApiError> {
         let number = ContainerNumber::parse(raw)?;
-        self.store.find_container(&number).await.map_err(api)
+        self.store
+            .find_container(&number)
+            .await
+            .map_err(ApiError::from)
     }
 
     /// The manifest's dangerous-goods violations, and the version they

@@ -71,6 +71,15 @@ impl ApiError {
         Self::Internal(err.to_string())
     }
 
+    /// The database did not answer: logged in full, reported as "try again".
+    pub fn database(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "database error");
+        Self::Unavailable {
+            detail: "the database did not answer".into(),
+            retry_after: Duration::from_secs(1),
+        }
+    }
+
     fn http_status(&self) -> StatusCode {
         match self {
             Self::InvalidArgument(_) => StatusCode::BAD_REQUEST,

@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 
 use crate::{
     domain::{self, LonLat, PortCallChange, PortCallInput, PortCallState, ZoneKind},
-    service::{ChangeError, Routes},
+    service::Routes,
     store::Filter,
 };
 
@@ -20,12 +20,6 @@ pub struct RoutesGrpc {
 impl RoutesGrpc {
     pub fn new(routes: Routes) -> RoutesServiceServer<Self> {
         RoutesServiceServer::new(Self { routes })
-    }
-}
-
-impl From<ChangeError> for Status {
-    fn from(e: ChangeError) -> Self {
-        ApiError::from(e).into()
     }
 }
 

@@ -20,56 +20,19 @@ pub struct Routes {
     pub(crate) store: Store,
 }
 
-/// Why a change was refused: the version the client last read is no longer
-/// current (HTTP 412 under If-Match, gRPC ABORTED), or anything else.
-#[derive(Debug)]
-pub enum ChangeError {
-    Stale { expected: i64, current: i64 },
-    Api(ApiError),
-}
-
-impl From<ApiError> for ChangeError {
-    fn from(e: ApiError) -> Self {
-        Self::Api(e)
-    }
-}
-
-impl From<StoreError> for ChangeError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::VersionMismatch { expected, current } => Self::Stale { expected, current },
-            other => Self::Api(api(other)),
-        }
-    }
-}
-
-impl From<ChangeError> for ApiError {
-    fn from(e: ChangeError) -> Self {
-        match e {
-            ChangeError::Stale { expected, current } => ApiError::Stale {
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Db(err) => ApiError::database(err),
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::Conflict(why) => ApiError::Conflict(why),
+            StoreError::Invalid { field, reason } => ApiError::invalid(field, reason),
+            StoreError::VersionMismatch { expected, current } => ApiError::Stale {
                 what: "port call",
                 expected,
                 current,
             },
-            ChangeError::Api(e) => e,
         }
-    }
-}
-
-/// Database trouble is logged in full and reported as "try again".
-fn api(err: StoreError) -> ApiError {
-    match err {
-        StoreError::Db(err) => {
-            tracing::error!(error = %err, "database error");
-            ApiError::Unavailable {
-                detail: "the database did not answer".into(),
-                retry_after: std::time::Duration::from_secs(1),
-            }
-        }
-        StoreError::NotFound(what) => ApiError::NotFound(what),
-        StoreError::Conflict(why) => ApiError::Conflict(why),
-        StoreError::Invalid { field, reason } => ApiError::invalid(field, reason),
-        StoreError::VersionMismatch { .. } => ChangeError::from(err).into(),
     }
 }
 
@@ -99,7 +62,7 @@ impl Routes {
         self.store
             .create_zone(&new, key, now_ms())
             .await
-            .map_err(api)
+            .map_err(ApiError::from)
     }
 
     pub async fn list_zones(
@@ -113,7 +76,7 @@ impl Routes {
             .store
             .zones(kind, page_token, limit)
             .await
-            .map_err(api)?;
+            .map_err(ApiError::from)?;
         let next = next_token(&zones, limit, |z| &z.id);
         Ok((zones, next))
     }
@@ -129,14 +92,14 @@ impl Routes {
         self.store
             .create_port_call(&new, key, now_ms())
             .await
-            .map_err(api)
+            .map_err(ApiError::from)
     }
 
     pub async fn get_port_call(&self, id: &str) -> Result<PortCall, ApiError> {
         self.store
             .port_call(id)
             .await
-            .map_err(api)?
+            .map_err(ApiError::from)?
             .ok_or_else(|| ApiError::NotFound(format!("port call {id}")))
     }
 
@@ -145,13 +108,12 @@ impl Routes {
         id: &str,
         expected: i64,
         change: PortCallChange,
-    ) -> Result<PortCall, ChangeError> {
+    ) -> Result<PortCall, ApiError> {
         if expected < 1 {
             return Err(ApiError::invalid(
                 "expected_version",
                 "required: the version last read (1 or more)",
-            )
-            .into());
+            ));
         }
         let change = change.check()?;
         Ok(self
@@ -174,7 +136,7 @@ impl Routes {
             .store
             .port_calls(&filter, page_token, limit)
             .await
-            .map_err(api)?;
+            .map_err(ApiError::from)?;
         let next = next_token(&calls, limit, |c| &c.id);
         Ok((calls, next))
     }
@@ -187,6 +149,6 @@ impl Routes {
         self.store
             .traffic_board(from, from + hours * HOUR_MS)
             .await
-            .map_err(api)
+            .map_err(ApiError::from)
     }
 }

@@ -24,20 +24,11 @@ pub struct Ships {
     pub(crate) drain: CancellationToken,
 }
 
-/// Database trouble is logged in full and reported as "try again".
-fn db(err: sqlx::Error) -> ApiError {
-    tracing::error!(error = %err, "database error");
-    ApiError::Unavailable {
-        detail: "the database did not answer".into(),
-        retry_after: std::time::Duration::from_secs(1),
-    }
-}
-
 impl Ships {
     pub async fn get_vessel(&self, mmsi: u32) -> Result<Vessel, ApiError> {
         let mmsi = domain::check_mmsi(mmsi)?;
         let position = self.live.read().get(mmsi).copied();
-        match self.store.vessel(mmsi).await.map_err(db)? {
+        match self.store.vessel(mmsi).await.map_err(ApiError::database)? {
             Some(mut v) => {
                 v.position = position;
                 Ok(v)
@@ -72,7 +63,7 @@ impl Ships {
             .store
             .list(after, name_prefix.trim(), limit)
             .await
-            .map_err(db)?;
+            .map_err(ApiError::database)?;
         let index = self.live.read();
         for v in &mut vessels {
             v.position = index.get(v.mmsi).copied();
@@ -119,7 +110,7 @@ impl Ships {
         self.store
             .track(mmsi, from_ms, to_ms, limit)
             .await
-            .map_err(db)
+            .map_err(ApiError::database)
     }
 
     pub async fn put_registry(
@@ -131,7 +122,10 @@ impl Ships {
     ) -> Result<Vessel, ApiError> {
         let mmsi = domain::check_mmsi(mmsi)?;
         let registry = Registry::new(operator, flag, notes, now_ms())?;
-        self.store.put_registry(mmsi, &registry).await.map_err(db)?;
+        self.store
+            .put_registry(mmsi, &registry)
+            .await
+            .map_err(ApiError::database)?;
         self.get_vessel(mmsi).await
     }
 

@@ -62,13 +62,7 @@ impl From<ChangeError> for ApiError {
 /// Database trouble is logged in full and reported as "try again".
 fn api(err: StoreError) -> ApiError {
     match err {
-        StoreError::Db(err) => {
-            tracing::error!(error = %err, "database error");
-            ApiError::Unavailable {
-                detail: "the database did not answer".into(),
-                retry_after: std::time::Duration::from_secs(1),
-            }
-        }
+        StoreError::Db(err) => ApiError::database(err),
         StoreError::NotFound(what) => ApiError::NotFound(what),
         StoreError::Conflict(why) => ApiError::Conflict(why),
         other @ (StoreError::VersionMismatch { .. } | StoreError::Refused(_)) => {

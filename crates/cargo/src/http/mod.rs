@@ -23,7 +23,7 @@ pub use json::*;
 
 use crate::{
     domain::{Manifest, ManifestStatus},
-    service::{Cargo, ChangeError},
+    service::Cargo,
     store::Filter,
 };
 
@@ -63,12 +63,6 @@ pub fn router(cargo: Cargo) -> Router {
 /// The REST API description; the server publishes it at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
-}
-
-impl IntoResponse for ChangeError {
-    fn into_response(self) -> Response {
-        ApiError::from(self).into_response()
-    }
 }
 
 /// The manifest as JSON with its version as `ETag`.
@@ -169,7 +163,7 @@ async fn update_manifest(
     Path(id): Path<String>,
     headers: HeaderMap,
     b: Result<Json<UpdateManifestBody>, JsonRejection>,
-) -> Result<Response, ChangeError> {
+) -> Result<Response, ApiError> {
     let expected = require_if_match(&headers, "manifest")?;
     let b = body(b)?;
     let m = cargo
@@ -196,7 +190,7 @@ async fn add_item(
     Path(id): Path<String>,
     headers: HeaderMap,
     b: Result<Json<ItemBody>, JsonRejection>,
-) -> Result<Response, ChangeError> {
+) -> Result<Response, ApiError> {
     let expected = if_match(&headers, "manifest")?;
     let key = idempotency_key(&headers, None)?;
     let b = body(b)?;
@@ -220,7 +214,7 @@ async fn update_item(
     Path((id, item_id)): Path<(String, String)>,
     headers: HeaderMap,
     b: Result<Json<ItemBody>, JsonRejection>,
-) -> Result<Response, ChangeError> {
+) -> Result<Response, ApiError> {
     let expected = require_if_match(&headers, "manifest")?;
     let b = body(b)?;
     let m = cargo

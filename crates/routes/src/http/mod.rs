@@ -23,7 +23,7 @@ pub use json::*;
 
 use crate::{
     domain::{PortCall, PortCallChange, PortCallState, ZoneKind},
-    service::{ChangeError, Routes},
+    service::Routes,
     store::Filter,
 };
 
@@ -63,12 +63,6 @@ pub fn router(routes: Routes) -> Router {
 /// The REST API description; the server publishes it at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
-}
-
-impl IntoResponse for ChangeError {
-    fn into_response(self) -> Response {
-        ApiError::from(self).into_response()
-    }
 }
 
 /// The port call as JSON with its version as `ETag`.
@@ -221,7 +215,7 @@ async fn update_port_call(
     Path(id): Path<String>,
     headers: HeaderMap,
     b: Result<Json<UpdatePortCallBody>, JsonRejection>,
-) -> Result<Response, ChangeError> {
+) -> Result<Response, ApiError> {
     let expected = require_if_match(&headers, "port call")?;
     let b = body(b)?;
     let change = PortCallChange {
