@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::{BIN, http, wait_ready};
-use porttrack_testkit::{eventually, process::Service, servers, unique};
+use porttrack_testkit::{eventually, process::Service, rfc3339, servers, unique};
 
 const MMSI: u32 = 257_700_001;
 
@@ -118,23 +118,6 @@ async fn scenario(ingest: &Service, routes: &Service, staff: &Service, cargo: &S
     .await
     .expect("manifest");
     assert_eq!(got["port_call_id"], call_id);
-}
-
-fn rfc3339(ms: i64) -> String {
-    // Seconds precision is enough; avoid a date crate in tests.
-    let out = std::process::Command::new("date")
-        .args([
-            "-u",
-            "-d",
-            &format!("@{}", ms / 1000),
-            "+%Y-%m-%dT%H:%M:%SZ",
-        ])
-        .output()
-        .expect("date");
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

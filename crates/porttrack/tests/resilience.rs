@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{BIN, http, wait_ready};
 use futures::stream;
 use porttrack_proto::ingest::v1::{PositionInput, ingest_service_client::IngestServiceClient};
-use porttrack_testkit::{eventually, process::Service, servers, unique};
+use porttrack_testkit::{eventually, process::Service, rfc3339, servers, unique};
 
 const VESSELS: [u32; 5] = [
     257_100_001,
@@ -39,27 +39,6 @@ async fn post_positions(ingest: &Service, from: i64, count: i64) {
         .await
         .expect("POST");
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
-}
-
-fn rfc3339(ms: i64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 async fn track(ships: &Service, mmsi: u32) -> Vec<i64> {

@@ -5,6 +5,7 @@
 //!   with the command that provides it.
 //! - [`process`]: the real `porttrack` binary, started on free ports.
 //! - [`eventually`]: poll until a condition holds, with a deadline.
+//! - [`rfc3339`]: instants as the REST APIs take them.
 
 pub mod process;
 pub mod servers;
@@ -15,6 +16,14 @@ use std::{future::Future, time::Duration};
 /// consumer groups and databases.
 pub fn unique(tag: &str) -> String {
     format!("{tag}_{}", uuid::Uuid::now_v7().simple())
+}
+
+/// `ms` since the Unix epoch as RFC 3339 (what the REST APIs take).
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .expect("a representable instant")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("RFC 3339")
 }
 
 /// Polls `check` until it returns `Some`, or panics with `what` after
