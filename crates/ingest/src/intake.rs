@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use porttrack_ais::Decoder;
-use porttrack_platform::time::now_ms;
+use porttrack_platform::{time::now_ms, trace};
 use porttrack_proto::ingest::v1::PositionInput;
+use tracing::{Instrument as _, Span, field::Empty};
 
 use crate::{
     domain::{self, Motion, Receipt, Rejection},
@@ -51,7 +52,23 @@ impl Intake {
     }
 
     /// One NMEA line. `wait` bounds the wait for room in the produce queue.
+    /// When tracing is on, the line is the root of its report's trace (or a
+    /// child of the gRPC/HTTP call that carried it).
     pub async fn nmea_line(
+        &self,
+        decoder: &mut Decoder,
+        line: &str,
+        transport: Transport,
+        source: &str,
+        wait: Option<Duration>,
+    ) -> Result<Outcome, PublishError> {
+        let span = receive_span(transport, source);
+        self.nmea_line_in_span(decoder, line, transport, source, wait)
+            .instrument(span)
+            .await
+    }
+
+    async fn nmea_line_in_span(
         &self,
         decoder: &mut Decoder,
         line: &str,
@@ -61,8 +78,13 @@ impl Intake {
     ) -> Result<Outcome, PublishError> {
         metrics::counter!(m::RECEIVED, "transport" => transport.as_str()).increment(1);
         let received_at_ms = now_ms();
-        let decoded = match decoder.push_line(line, received_at_ms.max(0) as u64) {
-            Ok(Some(decoded)) => decoded,
+        let decode_span = decode_span();
+        let pushed = decode_span.in_scope(|| decoder.push_line(line, received_at_ms.max(0) as u64));
+        let decoded = match pushed {
+            Ok(Some(decoded)) => {
+                decode_span.record("ais.message_type", decoded.message.msg_type());
+                decoded
+            }
             Ok(None) => return Ok(Outcome::default()),
             Err(reject) => {
                 let rejection = Rejection::new(reject.reason(), "line", reject.to_string());
@@ -159,4 +181,31 @@ impl Intake {
             rejection: Some(rejection),
         }
     }
+}
+
+/// A line arriving from a feed: the first span of a report's trace.
+fn receive_span(transport: Transport, source: &str) -> Span {
+    if !trace::enabled() {
+        return Span::none();
+    }
+    tracing::info_span!(
+        "receive",
+        otel.name = "receive nmea",
+        otel.kind = "internal",
+        porttrack.transport = transport.as_str(),
+        ais.source = source,
+    )
+}
+
+/// Sentence parsing, reassembly and message decoding of one line.
+fn decode_span() -> Span {
+    if !trace::enabled() {
+        return Span::none();
+    }
+    tracing::info_span!(
+        "decode",
+        otel.name = "decode ais",
+        otel.kind = "internal",
+        ais.message_type = Empty,
+    )
 }

@@ -22,6 +22,7 @@ pub mod server;
 pub mod settings;
 pub mod telemetry;
 pub mod time;
+pub mod trace;
 
 pub use api_error::{ApiError, FieldViolation};
 pub use bus::{

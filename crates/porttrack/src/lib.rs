@@ -78,38 +78,44 @@ pub enum CliError {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Up(settings) => {
-            telemetry::init_logs();
+            let telemetry = telemetry::init("porttrack");
             up::run(settings, shutdown_signal()).await?;
+            telemetry.shutdown().await;
         }
         Command::Ingest(settings) => {
-            telemetry::init_logs();
+            let telemetry = telemetry::init("porttrack-ingest");
             let app = porttrack_ingest::Application::build(settings).await?;
             tracing::info!(service = "ingest", http = %app.http_addr(), grpc = %app.grpc_addr(), nmea = %app.nmea_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
+            telemetry.shutdown().await;
         }
         Command::Ships(settings) => {
-            telemetry::init_logs();
+            let telemetry = telemetry::init("porttrack-ships");
             let app = porttrack_ships::Application::build(settings).await?;
             tracing::info!(service = "ships", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
+            telemetry.shutdown().await;
         }
         Command::Routes(settings) => {
-            telemetry::init_logs();
+            let telemetry = telemetry::init("porttrack-routes");
             let app = porttrack_routes::Application::build(settings).await?;
             tracing::info!(service = "routes", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
+            telemetry.shutdown().await;
         }
         Command::Cargo(settings) => {
-            telemetry::init_logs();
+            let telemetry = telemetry::init("porttrack-cargo");
             let app = porttrack_cargo::Application::build(settings).await?;
             tracing::info!(service = "cargo", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
+            telemetry.shutdown().await;
         }
         Command::Staff(settings) => {
-            telemetry::init_logs();
+            let telemetry = telemetry::init("porttrack-staff");
             let app = porttrack_staff::Application::build(settings).await?;
             tracing::info!(service = "staff", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
             app.run_until_stopped(shutdown_signal()).await?;
+            telemetry.shutdown().await;
         }
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,
     }

@@ -15,6 +15,7 @@ use porttrack_platform::{BusError, EventBus, Record};
 use porttrack_proto::events::v1::{PositionReport, VesselStatic, topics};
 use prost::Message as _;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::{
     domain::Position,
@@ -63,12 +64,13 @@ pub async fn store_loop(
             () = drain.cancelled() => return Ok(consumer.commit().await?),
             received = consumer.recv_batch(BATCH, &mut records) => received?,
         }
+        let span = consumer.process_span(&records);
         changes.clear();
-        changes.extend(records.iter().filter_map(decode));
+        span.in_scope(|| changes.extend(records.iter().filter_map(decode)));
         // The database may be briefly away (failover): retry rather than
         // skip, since the offsets must not pass what is not stored.
         let mut backoff = Duration::from_millis(100);
-        while let Err(err) = store.apply(&changes).await {
+        while let Err(err) = store.apply(&changes).instrument(span.clone()).await {
             tracing::warn!(error = %err, "store failed; retrying");
             metrics::counter!(m::STORE_ERRORS).increment(1);
             if drain.is_cancelled() {
@@ -113,6 +115,7 @@ pub async fn index_loop(
             () = drain.cancelled() => return Ok(()),
             received = reader.recv_batch(BATCH, &mut records) => received?,
         }
+        let _span = reader.process_span(&records).entered();
         for record in &records {
             if let Some(Change::Position(p)) = decode(record) {
                 live.apply(p);

@@ -6,6 +6,9 @@ use std::sync::LazyLock;
 
 use sqlx::{AnyPool, Row, any::AnyRow, migrate::Migrator};
 
+use porttrack_platform::trace;
+use tracing::Instrument as _;
+
 use crate::domain::{Position, Registry, StaticData, Vessel};
 use porttrack_proto::events::v1::VesselStatic;
 
@@ -32,6 +35,11 @@ impl Store {
     /// go in as multi-row statements (a few per batch, not a few per
     /// change), which is what lets one replica keep up with a port's feed.
     pub async fn apply(&self, changes: &[Change]) -> Result<(), sqlx::Error> {
+        let span = trace::db_call(&self.pool, "INSERT", "positions");
+        self.apply_in_tx(changes).instrument(span).await
+    }
+
+    async fn apply_in_tx(&self, changes: &[Change]) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let now = porttrack_platform::time::now_ms();
         let mut vessels: Vec<i64> = changes
@@ -103,6 +111,7 @@ impl Store {
     pub async fn latest_positions(&self) -> Result<Vec<Position>, sqlx::Error> {
         let rows = sqlx::query(&format!("SELECT {POSITION_COLUMNS} FROM latest_positions"))
             .fetch_all(&self.pool)
+            .instrument(trace::db_call(&self.pool, "SELECT", "latest_positions"))
             .await?;
         rows.iter().map(position_row).collect()
     }
@@ -124,6 +133,7 @@ impl Store {
         .bind(to_ms)
         .bind(limit as i64)
         .fetch_all(&self.pool)
+        .instrument(trace::db_call(&self.pool, "SELECT", "track_points"))
         .await?;
         rows.iter().map(position_row).collect()
     }
@@ -148,6 +158,7 @@ impl Store {
         .bind(pattern)
         .bind(limit as i64)
         .fetch_all(&self.pool)
+        .instrument(trace::db_call(&self.pool, "SELECT", "vessels"))
         .await?;
         rows.iter().map(vessel_row).collect()
     }
@@ -163,6 +174,7 @@ impl Store {
         ))
         .bind(i64::from(mmsi))
         .fetch_optional(&self.pool)
+        .instrument(trace::db_call(&self.pool, "SELECT", "vessels"))
         .await?;
         row.as_ref().map(vessel_row).transpose()
     }

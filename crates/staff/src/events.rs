@@ -11,6 +11,7 @@ use porttrack_platform::{ApiError, BusError, EventBus, Record, TopicSpec};
 use porttrack_proto::routes::v1::{PortCallEvent, topics};
 use prost::Message as _;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::service::Staff;
 
@@ -60,8 +61,11 @@ pub async fn port_call_loop(
             received = consumer.recv_batch(BATCH, &mut records) => received?,
         }
         for record in &records {
+            let span = consumer.process_span(std::slice::from_ref(record));
             if let Some((port_call_id, eta_ms)) = approaching(record) {
-                open_tasks(&staff, &port_call_id, eta_ms, &drain).await?;
+                open_tasks(&staff, &port_call_id, eta_ms, &drain)
+                    .instrument(span)
+                    .await?;
             }
             consumer.mark_done(record);
         }

@@ -4,9 +4,11 @@
 //!   `scripts/test.sh` starts; a test that needs one and finds none fails
 //!   with the command that provides it.
 //! - [`process`]: the real `porttrack` binary, started on free ports.
+//! - [`otlp`]: an OpenTelemetry collector that keeps the spans it receives.
 //! - [`eventually`]: poll until a condition holds, with a deadline.
 //! - [`rfc3339`]: instants as the REST APIs take them.
 
+pub mod otlp;
 pub mod process;
 pub mod servers;
 

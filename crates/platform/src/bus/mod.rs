@@ -12,7 +12,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 
-use crate::settings::BusSettings;
+use crate::{settings::BusSettings, trace};
 
 pub use murmur2::partition_for;
 
@@ -139,17 +139,34 @@ impl EventBus {
 
     /// Queues a record without waiting. Records sent one after another keep
     /// that order within their partition; await the returned
-    /// [`PendingDelivery`] to know the broker has it.
+    /// [`PendingDelivery`] to know the broker has it. When tracing is on the
+    /// record carries the current trace in its headers.
     pub fn send(&self, record: OutRecord<'_>) -> Result<PendingDelivery, BusError> {
         let topic = self.name(record.topic);
+        let span = trace::kafka_send(&topic, record.key);
+        let trace_headers = trace::record_headers(&span);
+        let with_trace: Vec<(&str, &[u8])>;
+        let headers = if trace_headers.is_empty() {
+            record.headers
+        } else {
+            with_trace = record
+                .headers
+                .iter()
+                .copied()
+                .chain(trace_headers.iter().map(|(k, v)| (*k, v.as_bytes())))
+                .collect();
+            &with_trace
+        };
         let record = OutRecord {
             topic: &topic,
+            headers,
             ..record
         };
-        match &self.backend {
-            Backend::Kafka(k) => k.send(record).map(PendingDelivery::Kafka),
-            Backend::Memory(m) => Ok(PendingDelivery::Done(m.publish(record))),
-        }
+        let inner = match &self.backend {
+            Backend::Kafka(k) => Pending::Kafka(k.send(record)?),
+            Backend::Memory(m) => Pending::Done(m.publish(record)),
+        };
+        Ok(PendingDelivery { inner, span })
     }
 
     /// Publishes and waits until the broker has the record (`acks=all`).
@@ -177,7 +194,7 @@ impl EventBus {
                 Inner::Memory(m.consumer(Some(&group), &topics, &BTreeMap::new()))
             }
         };
-        Ok(Consumer::new(inner, self.prefix.clone()))
+        Ok(Consumer::new(inner, self.prefix.clone(), Some(group)))
     }
 
     /// A reader of every partition of `topic`, from `start` (partitions not
@@ -192,7 +209,7 @@ impl EventBus {
             Backend::Kafka(k) => Inner::Kafka(k.reader(&topic, start).await?),
             Backend::Memory(m) => Inner::Memory(m.consumer(None, &[&topic], start)),
         };
-        Ok(Consumer::new(inner, self.prefix.clone()))
+        Ok(Consumer::new(inner, self.prefix.clone(), None))
     }
 
     /// Offsets `group` has committed on `topic`.
@@ -210,16 +227,22 @@ impl EventBus {
 }
 
 /// A record queued by [`EventBus::send`], not yet confirmed.
-pub enum PendingDelivery {
+pub struct PendingDelivery {
+    inner: Pending,
+    /// The PRODUCER span, ended when the broker answers.
+    span: tracing::Span,
+}
+
+enum Pending {
     Kafka(rdkafka::producer::DeliveryFuture),
     Done(Delivery),
 }
 
 impl std::fmt::Debug for PendingDelivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Kafka(_) => f.write_str("PendingDelivery::Kafka"),
-            Self::Done(d) => f.debug_tuple("PendingDelivery::Done").field(d).finish(),
+        match &self.inner {
+            Pending::Kafka(_) => f.write_str("PendingDelivery::Kafka"),
+            Pending::Done(d) => f.debug_tuple("PendingDelivery::Done").field(d).finish(),
         }
     }
 }
@@ -227,10 +250,24 @@ impl std::fmt::Debug for PendingDelivery {
 impl PendingDelivery {
     /// Waits until the broker has the record, or says it never will.
     pub async fn wait(self) -> Result<Delivery, BusError> {
-        match self {
-            Self::Kafka(future) => kafka::delivered(future).await,
-            Self::Done(delivery) => Ok(delivery),
+        let Self { inner, span } = self;
+        let result = match inner {
+            Pending::Kafka(future) => kafka::delivered(future).await,
+            Pending::Done(delivery) => Ok(delivery),
+        };
+        match &result {
+            Ok(d) => {
+                span.record(
+                    "messaging.destination.partition.id",
+                    d.partition.to_string(),
+                );
+                span.record("messaging.kafka.offset", d.offset);
+            }
+            Err(_) => {
+                span.record("otel.status_code", "ERROR");
+            }
         }
+        result
     }
 }
 
@@ -244,6 +281,7 @@ enum Inner {
 pub struct Consumer {
     inner: Inner,
     prefix: Arc<str>,
+    group: Option<String>,
     uncommitted: BTreeMap<(Arc<str>, i32), i64>,
 }
 
@@ -256,10 +294,11 @@ impl std::fmt::Debug for Consumer {
 }
 
 impl Consumer {
-    fn new(inner: Inner, prefix: Arc<str>) -> Self {
+    fn new(inner: Inner, prefix: Arc<str>, group: Option<String>) -> Self {
         Self {
             inner,
             prefix,
+            group,
             uncommitted: BTreeMap::new(),
         }
     }
@@ -296,6 +335,16 @@ impl Consumer {
             }
         }
         Ok(())
+    }
+
+    /// The CONSUMER span to process `records` (one topic's batch) in:
+    /// it continues the trace of the first traced record and links the rest.
+    pub fn process_span(&self, records: &[Record]) -> tracing::Span {
+        let Some(first) = records.first() else {
+            return tracing::Span::none();
+        };
+        let topic = format!("{}{}", self.prefix, first.topic);
+        trace::kafka_process(&topic, self.group.as_deref(), records)
     }
 
     /// Marks `record` as handled; [`Consumer::commit`] makes it durable.

@@ -24,6 +24,9 @@ use axum::{
 };
 use http_body::{Body, Frame, SizeHint};
 use tower::{Layer, Service};
+use tracing::Instrument as _;
+
+use crate::trace;
 
 pub const GRPC_STARTED: &str = "grpc_server_started_total";
 pub const GRPC_HANDLED: &str = "grpc_server_handled_total";
@@ -59,7 +62,9 @@ pub async fn http_red(request: Request, next: Next) -> impl IntoResponse {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = next.run(request).await;
+    let span = trace::http_server(request.headers(), &method, &route, request.uri().path());
+    let response = next.run(request).instrument(span.clone()).await;
+    trace::http_status(&span, response.status().as_u16());
     let class = match response.status().as_u16() {
         100..=199 => "1xx",
         200..=299 => "2xx",
@@ -99,10 +104,11 @@ struct Call {
     method: String,
     started: Instant,
     done: bool,
+    span: tracing::Span,
 }
 
 impl Call {
-    fn new(path: &str) -> Self {
+    fn new(path: &str, headers: &HeaderMap) -> Self {
         let (service, method) = path
             .trim_start_matches('/')
             .split_once('/')
@@ -110,6 +116,7 @@ impl Call {
         metrics::counter!(GRPC_STARTED, "grpc_service" => service.to_owned(), "grpc_method" => method.to_owned())
             .increment(1);
         Self {
+            span: trace::grpc_server(headers, service, method),
             service: service.to_owned(),
             method: method.to_owned(),
             started: Instant::now(),
@@ -121,6 +128,7 @@ impl Call {
         if std::mem::replace(&mut self.done, true) {
             return;
         }
+        trace::grpc_status(&self.span, code.parse().unwrap_or(2));
         let (service, method) = (self.service.clone(), self.method.clone());
         metrics::counter!(GRPC_HANDLED, "grpc_service" => service.clone(), "grpc_method" => method.clone(), "grpc_code" => code_name(code))
             .increment(1);
@@ -180,19 +188,23 @@ where
     }
 
     fn call(&mut self, request: axum::http::Request<ReqBody>) -> Self::Future {
-        let mut call = Call::new(request.uri().path());
-        let future = self.inner.call(request);
-        Box::pin(async move {
-            let response = future.await?;
-            // Trailers-only response: the status is already in the headers.
-            if let Some(code) = status_of(response.headers()) {
-                call.finish(code);
+        let mut call = Call::new(request.uri().path(), request.headers());
+        let span = call.span.clone();
+        let future = span.in_scope(|| self.inner.call(request));
+        Box::pin(
+            async move {
+                let response = future.await?;
+                // Trailers-only response: the status is already in the headers.
+                if let Some(code) = status_of(response.headers()) {
+                    call.finish(code);
+                }
+                Ok(response.map(|body| ObservedBody {
+                    inner: body,
+                    call: Some(call),
+                }))
             }
-            Ok(response.map(|body| ObservedBody {
-                inner: body,
-                call: Some(call),
-            }))
-        })
+            .instrument(span),
+        )
     }
 }
 

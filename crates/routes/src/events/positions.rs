@@ -11,6 +11,7 @@ use porttrack_platform::{EventBus, Record};
 use porttrack_proto::events::v1::{PositionReport, topics};
 use prost::Message as _;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use super::BoxError;
 use crate::{domain::Fix, store::Store};
@@ -51,8 +52,11 @@ pub async fn positions_loop(
         // within one batch.
         let zones = retry(&drain, || store.zones(None, "", 0)).await?;
         for record in &records {
-            if let Some(fix) = decode(record) {
-                retry(&drain, || store.apply_fix(&fix, &zones)).await?;
+            let span = consumer.process_span(std::slice::from_ref(record));
+            if let Some(fix) = span.in_scope(|| decode(record)) {
+                retry(&drain, || store.apply_fix(&fix, &zones))
+                    .instrument(span)
+                    .await?;
             }
             consumer.mark_done(record);
         }
