@@ -60,7 +60,10 @@ async fn one_report_is_one_trace_across_processes_and_the_broker() {
                 .iter()
                 .any(|s| s.service == "porttrack-ships" && s.name == "INSERT positions");
             let sent = spans.iter().any(|s| s.name == format!("send {positions}"));
-            (stored && sent).then_some(spans)
+            let indexed = spans
+                .iter()
+                .any(|s| s.kind == CONSUMER && s.attr("messaging.consumer.group.name").is_none());
+            (stored && sent && indexed).then_some(spans)
         }
     })
     .await;
@@ -156,9 +159,11 @@ async fn queries_carry_the_callers_trace(collector: &Collector, ships: &Service)
     let spans = eventually("query spans", Duration::from_secs(30), || {
         let spans = collector.spans();
         async move {
-            let done = [rest_trace, grpc_trace]
-                .iter()
-                .all(|t| spans.iter().any(|s| s.trace_id == *t && s.kind == CLIENT));
+            let done = [rest_trace, grpc_trace].iter().all(|t| {
+                [SERVER, CLIENT]
+                    .iter()
+                    .all(|k| spans.iter().any(|s| s.trace_id == *t && s.kind == *k))
+            });
             done.then_some(spans)
         }
     })
