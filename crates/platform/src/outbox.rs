@@ -15,6 +15,9 @@
 //!     created_at_ms BIGINT NOT NULL
 //! );
 //! CREATE INDEX IF NOT EXISTS outbox_order ON outbox (created_at_ms, id);
+//! -- W3C traceparent of the request that made the change, when traced:
+//! -- the relay publishes the event in that request's trace.
+//! ALTER TABLE outbox ADD COLUMN traceparent TEXT;
 //! ```
 
 use std::{fmt::Write as _, time::Duration};
@@ -22,7 +25,7 @@ use std::{fmt::Write as _, time::Duration};
 use sqlx::{AnyConnection, AnyPool, Row};
 use tokio_util::sync::CancellationToken;
 
-use crate::{EventBus, OutRecord};
+use crate::{EventBus, OutRecord, trace};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -38,6 +41,7 @@ pub struct Pending {
     pub topic: String,
     pub key: String,
     pub payload: Vec<u8>,
+    pub traceparent: Option<String>,
 }
 
 /// Stores an event in the caller's transaction.
@@ -48,15 +52,19 @@ pub async fn enqueue(
     payload: &[u8],
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    let traceparent = trace::record_headers(&tracing::Span::current())
+        .into_iter()
+        .find_map(|(k, v)| (k == "traceparent").then_some(v));
     sqlx::query(
-        "INSERT INTO outbox (id, topic, event_key, payload_hex, created_at_ms)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO outbox (id, topic, event_key, payload_hex, created_at_ms, traceparent)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(uuid::Uuid::now_v7().to_string())
     .bind(topic)
     .bind(key)
     .bind(to_hex(payload))
     .bind(now_ms)
+    .bind(traceparent)
     .execute(conn)
     .await?;
     Ok(())
@@ -65,7 +73,8 @@ pub async fn enqueue(
 /// The oldest waiting events, in the order their changes committed.
 pub async fn waiting(pool: &AnyPool, limit: usize) -> Result<Vec<Pending>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, topic, event_key, payload_hex FROM outbox ORDER BY created_at_ms, id LIMIT $1",
+        "SELECT id, topic, event_key, payload_hex, traceparent FROM outbox
+         ORDER BY created_at_ms, id LIMIT $1",
     )
     .bind(limit as i64)
     .fetch_all(pool)
@@ -81,6 +90,7 @@ pub async fn waiting(pool: &AnyPool, limit: usize) -> Result<Vec<Pending>, sqlx:
                     index: "payload_hex".into(),
                     source: "not hexadecimal".into(),
                 })?,
+                traceparent: r.try_get("traceparent")?,
             })
         })
         .collect()
@@ -131,12 +141,16 @@ async fn relay_once(bus: &EventBus, pool: &AnyPool) -> Result<usize, BoxError> {
     let batch = waiting(pool, BATCH).await?;
     let mut pending = Vec::with_capacity(batch.len());
     for event in &batch {
-        pending.push(bus.send(OutRecord {
-            topic: &event.topic,
-            key: event.key.as_bytes(),
-            payload: &event.payload,
-            headers: &[],
-        })?);
+        let origin = trace::resumed("relay outbox", event.traceparent.as_deref());
+        let sent = origin.in_scope(|| {
+            bus.send(OutRecord {
+                topic: &event.topic,
+                key: event.key.as_bytes(),
+                payload: &event.payload,
+                headers: &[],
+            })
+        })?;
+        pending.push(sent);
     }
     for p in pending {
         p.wait().await?;

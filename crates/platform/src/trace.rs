@@ -149,6 +149,23 @@ pub fn kafka_process(topic: &str, group: Option<&str>, records: &[Record]) -> Sp
     span
 }
 
+/// Work done later on behalf of a traced request (an outbox event being
+/// published), in that request's trace.
+pub fn resumed(name: &'static str, traceparent: Option<&str>) -> Span {
+    if !enabled() {
+        return Span::none();
+    }
+    let span = tracing::info_span!("resumed", otel.name = name, otel.kind = "internal");
+    if let Some(traceparent) = traceparent {
+        let headers = [(
+            "traceparent".to_owned(),
+            Bytes::copy_from_slice(traceparent.as_bytes()),
+        )];
+        let _ = span.set_parent(from_record(&headers));
+    }
+    span
+}
+
 /// A database call, named `OPERATION collection` (`SELECT track_points`),
 /// child of the current span.
 pub fn db_call(pool: &sqlx::AnyPool, operation: &'static str, collection: &'static str) -> Span {

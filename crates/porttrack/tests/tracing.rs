@@ -241,3 +241,55 @@ fn assert_child(child: &CollectedSpan, parent: &CollectedSpan) {
         parent.name
     );
 }
+
+/// An event written to the outbox in a traced request is published later,
+/// by the relay, in that request's trace.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_outbox_event_is_published_in_the_trace_of_its_request() {
+    let collector = Collector::start().await;
+    let prefix = format!("{}.", unique("trace-outbox"));
+    let env = [
+        ("PORTTRACK_KAFKA_BROKERS", servers::kafka_brokers()),
+        ("PORTTRACK_KAFKA_TOPIC_PREFIX", prefix.clone()),
+        ("PORTTRACK_DATABASE_URL", servers::fresh_postgres().await),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+        ("OTEL_BSP_SCHEDULE_DELAY", "100".to_owned()),
+    ];
+    let cargo = Service::start(BIN, &["cargo"], &env);
+    wait_ready(&cargo).await;
+    let trace = "5e0c63257de34c92bf9efcd03927272e";
+    let response = http()
+        .post(format!("{}/v1/manifests", cargo.http_url()))
+        .header("traceparent", format!("00-{trace}-00f067aa0ba902b7-01"))
+        .json(&serde_json::json!({
+            "port_call_id": unique("call"),
+            "mmsi": 257_600_001,
+            "eta_ms": 1_900_000_000_000i64,
+        }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 201);
+
+    let topic = format!("{prefix}porttrack.cargo.manifests.v1");
+    let spans = eventually("the relay's spans", Duration::from_secs(30), || {
+        let spans = collector.spans();
+        let name = format!("send {topic}");
+        async move {
+            let sent = spans.iter().any(|s| s.name == name && s.trace_id == trace);
+            let served = spans
+                .iter()
+                .any(|s| s.kind == SERVER && s.trace_id == trace);
+            let relayed = spans.iter().any(|s| s.name == "relay outbox");
+            (sent && served && relayed).then_some(spans)
+        }
+    })
+    .await;
+    let server = in_trace(&spans, trace, SERVER);
+    assert_eq!(server.name, "POST /v1/manifests");
+    let relay = only(&spans, "porttrack-cargo", "relay outbox");
+    assert_child(relay, server);
+    let send = only(&spans, "porttrack-cargo", &format!("send {topic}"));
+    assert_child(send, relay);
+    assert_eq!(send.kind, PRODUCER);
+}
