@@ -122,7 +122,7 @@ check_routes() {
     return "$rc"
 }
 
-check "promtool check rules" promtool check rules "${RULES[@]}"
+check "promtool check rules" promtool check rules --lint=all --lint-fatal "${RULES[@]}"
 check "promtool test rules" promtool test rules "${TESTS[@]}"
 check "amtool check-config" amtool check-config "$ALERTMANAGER"
 check "alert routing per severity" check_routes
@@ -226,9 +226,13 @@ def check_expr(where, expr):
                 error(where, f"{name} has no label {m.name!r} (METRICS.txt)")
 
 # --- rules ---
-alerts = {}
+alerts, groups = {}, {}
 for path in sorted((files / "rules").glob("*.yaml")):
     for group in yaml.safe_load(path.read_text())["groups"]:
+        # The chart may put every file in one PrometheusRule: names must not clash.
+        if group["name"] in groups:
+            error(path, f"rule group {group['name']} also in {groups[group['name']]}")
+        groups[group["name"]] = path
         for rule in group["rules"]:
             name = rule.get("alert") or rule.get("record")
             where = f"{path}: {name}"
