@@ -8,7 +8,8 @@
 # Self-contained and idempotent: installs what is missing (Debian prometheus
 # for promtool, prometheus-alertmanager for amtool; a Python virtualenv with
 # promql-parser and PyYAML under the user's cache), then runs every check,
-# reports each failure, and exits non-zero if any failed.
+# reports each failure, and exits non-zero if any failed. One check starts a
+# throw-away Prometheus on a free loopback port and stops it afterwards.
 #
 # Usage: scripts/check-observability.sh [--help]
 # Environment:
@@ -370,6 +371,144 @@ for e in errors:
 print(f"{len(alerts)} alerts, {len(boards)} dashboards, {len(exprs)} dashboard queries, "
       f"{len(contract)} contract metrics: {len(errors)} problems", file=sys.stderr)
 sys.exit(1 if errors else 0)
+PYTHON
+
+check "every dashboard query returns data from contract-shaped series" "$VENV/bin/python" - "$FILES" <<'PYTHON'
+"""Loads synthetic series for every METRICS.txt metric (each service, every
+label the contract names) into a throw-away Prometheus on loopback, then runs
+every dashboard query and variable: a query that returns nothing from data
+shaped like the contract is wrong (a label the series do not have, a
+histogram aggregated without le, a filter on the wrong variable)."""
+import itertools
+import json
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+files = pathlib.Path(sys.argv[1])
+SERVICES = ["ingest", "ships", "cargo", "routes", "staff"]
+VALUES = {"grpc_service": ["porttrack.x.v1.XService"], "grpc_method": ["GetThing", "StreamThing"],
+          "grpc_code": ["OK", "Internal"], "method": ["GET"], "route": ["/v1/things/{id}", "/v1/things/stream"],
+          "status_class": ["2xx", "5xx"], "transport": ["udp", "tcp"], "feed": ["north"], "msg_type": ["1"],
+          "kind": ["position"], "reason": ["checksum"], "client": ["producer"], "topic": ["t"],
+          "partition": ["0", "1"], "group": ["g"], "condition": ["true", "false"]}
+STEP, MINUTES = 15, 30
+
+contract = {}
+for line in (files / "METRICS.txt").read_text().splitlines():
+    if line.strip() and not line.startswith("#"):
+        name, kind, labels = line.split()
+        contract[name] = (kind, [] if labels == "-" else labels.split(","))
+
+
+def series_of(name, kind, labels):
+    """(name, labels, is_counter, value) for each synthetic series of one metric."""
+    if name.startswith("kube_"):
+        for svc in SERVICES:
+            base = {"job": "kube-state-metrics", "namespace": "pt"}
+            if "condition" in labels:
+                for c in VALUES["condition"]:
+                    yield name, {**base, "pod": f"porttrack-{svc}-0", "condition": c}, False, int(c == "true")
+            else:
+                yield name, {**base, "deployment": f"porttrack-{svc}"}, False, 2
+        return
+    for svc in SERVICES:
+        # A service's own metrics, the platform's (RED, Kafka, process, up) for all.
+        if name.startswith("porttrack_") and not name.startswith(("porttrack_kafka_", f"porttrack_{svc}_")):
+            continue
+        scrape = {"job": f"porttrack-{svc}", "namespace": "pt", "pod": f"porttrack-{svc}-0", "instance": f"{svc}:8080"}
+        for combo in itertools.product(*(VALUES.get(l, ["x"]) for l in labels)):
+            lab = {**scrape, **dict(zip(labels, combo))}
+            if kind == "histogram":
+                for le, share in (("0.1", 0.9), ("0.5", 0.99), ("+Inf", 1.0)):
+                    yield name + "_bucket", {**lab, "le": le}, True, 10 * share
+                yield name + "_sum", lab, True, 0.5
+                yield name + "_count", lab, True, 10
+            else:
+                yield name, lab, kind == "counter", 10 if kind == "counter" else 1
+
+
+end = int(time.time()) // 60 * 60 - 120
+lines = []
+for name, (kind, labels) in contract.items():
+    lines.append(f"# TYPE {name} {kind}")
+    for n, lab, counter, v in series_of(name, kind, labels):
+        ls = ",".join(f'{k}="{x}"' for k, x in sorted(lab.items()))
+        lines += [f"{n}{{{ls}}} {v * i * STEP if counter else v} {end - MINUTES * 60 + i * STEP}"
+                  for i in range(MINUTES * 60 // STEP + 1)]
+lines.append("# EOF")
+
+tmp = pathlib.Path(tempfile.mkdtemp(prefix="porttrack-obs-"))
+prometheus = None
+try:
+    (tmp / "data.om").write_text("\n".join(lines) + "\n")
+    subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", str(tmp / "data.om"), str(tmp / "tsdb")],
+                   check=True, capture_output=True)
+    (tmp / "prometheus.yml").write_text("global: {}\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    log = open(tmp / "prometheus.log", "w")
+    prometheus = subprocess.Popen(["prometheus", f"--config.file={tmp / 'prometheus.yml'}",
+                                   f"--storage.tsdb.path={tmp / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
+                                  stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/-/ready", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline or prometheus.poll() is not None:
+                sys.exit("prometheus did not become ready:\n" + (tmp / "prometheus.log").read_text()[-2000:])
+            time.sleep(0.2)
+
+    def query(expr):
+        url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expr, "time": end})
+        try:
+            return json.load(urllib.request.urlopen(url, timeout=10))["data"]["result"]
+        except Exception as e:  # an HTTP 400 carries Prometheus' parse error
+            return str(e)
+
+    def panels(ps):
+        for p in ps:
+            yield p
+            yield from panels(p.get("panels", []))
+
+    problems = total = 0
+    for path in sorted((files / "dashboards").glob("*.json")):
+        d = json.loads(path.read_text())
+        variables = {"namespace": "pt", "job": "porttrack-.*", "__rate_interval": "2m"}
+        service = path.stem if path.stem in SERVICES else None
+        if service:
+            variables["job"] = f"porttrack-{service}"
+        fill = lambda e: re.sub(r"\$\{?(\w+)\}?", lambda m: variables.get(m.group(1), m.group(0)), e)
+        checks = [(p.get("title"), t["expr"]) for p in panels(d.get("panels", [])) for t in p.get("targets", [])]
+        for v in d.get("templating", {}).get("list", []):
+            q = v.get("query")
+            m = re.fullmatch(r"\s*label_values\((.*),\s*(\w+)\)\s*", (q.get("query") if isinstance(q, dict) else q) or "")
+            if v.get("type") == "query" and m:
+                checks.append((f"variable {v['name']}", f"count by ({m.group(2)}) ({m.group(1)})"))
+        for title, expr in checks:
+            total += 1
+            result = query(fill(expr))
+            if not isinstance(result, list) or not result:
+                problems += 1
+                print(f"  {path}: {title}: no data from {fill(expr)}: {result}", file=sys.stderr)
+    print(f"{total} dashboard queries against contract-shaped series: {problems} without data", file=sys.stderr)
+    sys.exit(1 if problems else 0)
+finally:
+    if prometheus is not None:
+        prometheus.terminate()
+        prometheus.wait(timeout=10)
+    shutil.rmtree(tmp, ignore_errors=True)
 PYTHON
 
 if ((${#FAILED[@]})); then
