@@ -25,6 +25,9 @@ decoder's differential test, from Debian packages; tansu
 and tansu on free loopback ports, then runs:
   cargo fmt --all -- --check
   cargo clippy --workspace --all-targets -- -D warnings
+  scripts/check-observability.sh   (alert rules and their unit tests with
+                                    promtool, Alertmanager config with amtool,
+                                    dashboards against the metric contract)
   cargo test --workspace --all-targets
   cargo test --workspace --doc
 Servers are stopped on exit, also on failure or Ctrl-C. The exit status is
@@ -160,6 +163,7 @@ fi
 # --- checks that need no servers ---------------------------------------------
 run_step "cargo fmt" cargo fmt --all -- --check
 run_step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+run_step "observability" ./scripts/check-observability.sh
 
 # --- tests ----------------------------------------------------------------------
 start_servers
