@@ -3,11 +3,13 @@
 
 use pb::cargo_service_server::{CargoService, CargoServiceServer};
 use porttrack_platform::ApiError;
+use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::cargo::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::{
     domain::{self, ItemInput, ItemKind, ItemStatus, ManifestStatus},
+    scopes,
     service::Cargo,
     store::Filter,
 };
@@ -22,6 +24,18 @@ impl CargoGrpc {
         CargoServiceServer::new(Self { cargo })
     }
 }
+
+/// The scope each RPC needs (see `crate::scopes`).
+pub const SCOPES: MethodScopes = &[
+    ("CreateManifest", scopes::WRITE),
+    ("GetManifest", scopes::READ),
+    ("UpdateManifest", scopes::WRITE),
+    ("ListManifests", scopes::READ),
+    ("AddItem", scopes::WRITE),
+    ("UpdateItem", scopes::WRITE),
+    ("FindContainer", scopes::READ),
+    ("ListViolations", scopes::READ),
+];
 
 #[tonic::async_trait]
 impl CargoService for CargoGrpc {

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod events;
 pub mod grpc;
 pub mod http;
+pub mod scopes;
 pub mod service;
 pub mod store;
 
@@ -71,7 +72,7 @@ impl CargoService {
         Ok(Self {
             endpoints: Endpoints::new(http::router(cargo.clone()))
                 .with_openapi(http::openapi())
-                .with_grpc(grpc::CargoGrpc::new(cargo)),
+                .with_grpc(grpc::CargoGrpc::new(cargo), grpc::SCOPES),
         })
     }
 }

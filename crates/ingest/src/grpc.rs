@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use porttrack_ais::Decoder;
+use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::ingest::v1::{
     IngestSummary, NmeaLine, PositionInput,
     ingest_service_server::{IngestService, IngestServiceServer},
@@ -13,6 +14,7 @@ use tonic::{Request, Response, Status, Streaming};
 use crate::{
     batch::Batch,
     intake::{Intake, Transport},
+    scopes,
 };
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,12 @@ impl IngestGrpc {
         IngestServiceServer::new(self)
     }
 }
+
+/// The scope each RPC needs (see `crate::scopes`).
+pub const SCOPES: MethodScopes = &[
+    ("StreamPositions", scopes::WRITE),
+    ("StreamNmea", scopes::WRITE),
+];
 
 #[tonic::async_trait]
 impl IngestService for IngestGrpc {

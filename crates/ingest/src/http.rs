@@ -13,9 +13,12 @@ use porttrack_platform::{ApiError, FieldViolation};
 use porttrack_proto::ingest::v1::{IngestSummary, PositionInput};
 use serde::{Deserialize, Serialize};
 
+use porttrack_platform::auth::scoped;
+
 use crate::{
     batch::Batch,
     intake::{Intake, Transport},
+    scopes::WRITE,
 };
 
 /// Items in one request; larger batches are refused, not truncated.
@@ -30,8 +33,8 @@ pub struct HttpState {
 
 pub fn router(state: HttpState) -> Router {
     Router::new()
-        .route("/v1/positions", post(post_positions))
-        .route("/v1/nmea", post(post_nmea))
+        .route("/v1/positions", scoped(WRITE, post(post_positions)))
+        .route("/v1/nmea", scoped(WRITE, post(post_nmea)))
         .with_state(state)
 }
 

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod metrics;
 pub mod nmea;
 pub mod publisher;
+pub mod scopes;
 
 use std::{future::Future, net::SocketAddr, time::Duration};
 
@@ -132,7 +133,7 @@ impl Ingest {
             decoder,
         });
         Ok(Self {
-            endpoints: Endpoints::new(http).with_grpc(grpc.into_server()),
+            endpoints: Endpoints::new(http).with_grpc(grpc.into_server(), grpc::SCOPES),
             nmea_tcp_addr,
             nmea_udp_addr,
         })

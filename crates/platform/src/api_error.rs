@@ -55,6 +55,12 @@ pub enum ApiError {
         detail: String,
         retry_after: Duration,
     },
+    /// No valid bearer token.
+    #[error("authentication required: {0}")]
+    Unauthenticated(crate::auth::AuthFailure),
+    /// A valid token without the scope the operation needs.
+    #[error("the token does not grant the {0} scope")]
+    PermissionDenied(crate::auth::Scope),
     /// The server is draining for shutdown.
     #[error("shutting down")]
     ShuttingDown,
@@ -86,6 +92,8 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Stale { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::PermissionDenied(_) => StatusCode::FORBIDDEN,
             Self::Overloaded { .. } | Self::Unavailable { .. } | Self::ShuttingDown => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -98,6 +106,8 @@ impl ApiError {
             Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::NotFound(_) => Code::NotFound,
             Self::Conflict(_) | Self::Stale { .. } => Code::Aborted,
+            Self::Unauthenticated(_) => Code::Unauthenticated,
+            Self::PermissionDenied(_) => Code::PermissionDenied,
             Self::Overloaded { .. } => Code::ResourceExhausted,
             Self::Unavailable { .. } | Self::ShuttingDown => Code::Unavailable,
             Self::Internal(_) => Code::Internal,
@@ -111,6 +121,8 @@ impl ApiError {
             Self::NotFound(_) => "not-found",
             Self::Conflict(_) => "conflict",
             Self::Stale { .. } => "precondition-failed",
+            Self::Unauthenticated(_) => "unauthenticated",
+            Self::PermissionDenied(_) => "permission-denied",
             Self::Overloaded { .. } => "overloaded",
             Self::Unavailable { .. } => "unavailable",
             Self::ShuttingDown => "shutting-down",
@@ -126,6 +138,25 @@ impl ApiError {
             Self::ShuttingDown => Some(Duration::from_secs(1)),
             _ => None,
         }
+    }
+
+    /// The `WWW-Authenticate` challenge of an auth refusal (RFC 6750 §3):
+    /// no error code when no token was sent, `invalid_token` for a bad one,
+    /// `insufficient_scope` with the scope needed.
+    pub(crate) fn challenge(&self) -> Option<HeaderValue> {
+        let value = match self {
+            Self::Unauthenticated(crate::auth::AuthFailure::Missing) => {
+                r#"Bearer realm="porttrack""#.to_owned()
+            }
+            Self::Unauthenticated(failure) => format!(
+                r#"Bearer realm="porttrack", error="invalid_token", error_description="{failure}""#
+            ),
+            Self::PermissionDenied(scope) => {
+                format!(r#"Bearer realm="porttrack", error="insufficient_scope", scope="{scope}""#)
+            }
+            _ => return None,
+        };
+        HeaderValue::from_str(&value).ok()
     }
 
     /// What the client is told; internal details stay in the log.
@@ -173,6 +204,9 @@ impl IntoResponse for ApiError {
                 header::RETRY_AFTER,
                 HeaderValue::from(after.as_secs().max(1)),
             );
+        }
+        if let Some(challenge) = self.challenge() {
+            headers.insert(header::WWW_AUTHENTICATE, challenge);
         }
         if let Self::Stale { current, .. } = self {
             headers.insert(header::ETAG, crate::conditional::etag(current));

@@ -13,6 +13,7 @@
 //! - [`time`]: the wall clock in the units events use.
 
 pub mod api_error;
+pub mod auth;
 pub mod bus;
 pub mod conditional;
 pub mod db;

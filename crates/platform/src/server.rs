@@ -11,6 +11,7 @@ mod health;
 pub mod red;
 
 use std::{
+    collections::HashMap,
     convert::Infallible,
     future::{Future, IntoFuture},
     net::SocketAddr,
@@ -27,7 +28,11 @@ use tower_http::trace::TraceLayer;
 
 pub use health::{Health, ReadinessGate};
 
-use crate::{settings::ServerSettings, telemetry};
+use crate::{
+    auth::{self, Authenticator, GrpcAuthLayer, MethodScopes, Scope},
+    settings::ServerSettings,
+    telemetry,
+};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type StopHook = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -46,6 +51,8 @@ pub enum ServerError {
     Serve(&'static str, String),
     #[error("a background task failed; see the log")]
     TaskFailed,
+    #[error("authentication: {0}")]
+    Auth(#[from] crate::auth::AuthSetupError),
 }
 
 /// Shutdown coordination shared by everything in one process.
@@ -139,6 +146,8 @@ pub struct Endpoints {
     http: Router,
     grpc: Vec<AddGrpc>,
     grpc_names: Vec<&'static str>,
+    /// `/package.Service/Method` → the scope a caller needs.
+    grpc_scopes: HashMap<String, Scope>,
     openapi: Option<utoipa::openapi::OpenApi>,
 }
 
@@ -158,8 +167,10 @@ impl Endpoints {
         }
     }
 
-    /// Adds a gRPC service; the health service reports it by name.
-    pub fn with_grpc<S>(mut self, svc: S) -> Self
+    /// Adds a gRPC service with the scope each of its methods needs; the
+    /// health service reports it by name. A method missing from `scopes`
+    /// is refused when authentication is on.
+    pub fn with_grpc<S>(mut self, svc: S, scopes: MethodScopes) -> Self
     where
         S: tower::Service<axum::http::Request<tonic::body::Body>, Error = Infallible>
             + NamedService
@@ -171,6 +182,10 @@ impl Endpoints {
         S::Future: Send + 'static,
     {
         self.grpc_names.push(S::NAME);
+        for (method, scope) in scopes {
+            self.grpc_scopes
+                .insert(format!("/{}/{method}", S::NAME), *scope);
+        }
         self.grpc
             .push(Box::new(move |routes: Routes| routes.add_service(svc)));
         self
@@ -187,6 +202,7 @@ impl Endpoints {
         self.http = self.http.merge(other.http);
         self.grpc.extend(other.grpc);
         self.grpc_names.extend(other.grpc_names);
+        self.grpc_scopes.extend(other.grpc_scopes);
         self.openapi = match (self.openapi, other.openapi) {
             (Some(mut a), Some(b)) => {
                 a.merge(b);
@@ -204,6 +220,7 @@ pub struct Server {
     settings: ServerSettings,
     lifecycle: Lifecycle,
     endpoints: Endpoints,
+    authenticator: Authenticator,
     http: TcpListener,
     grpc: TcpListener,
 }
@@ -220,7 +237,18 @@ impl Server {
                 .await
                 .map_err(|source| ServerError::Bind { key, addr, source })
         };
+        let authenticator = Authenticator::from_settings(&settings.auth).await?;
+        if authenticator.is_off() {
+            tracing::warn!(
+                "authentication is OFF: every API call is accepted without a token. \
+                 Set PORTTRACK_AUTH=jwt (with PORTTRACK_AUTH_ISSUER, PORTTRACK_AUTH_AUDIENCE \
+                 and a JWKS) or PORTTRACK_AUTH=dev (tokens from `porttrack token`)"
+            );
+        } else {
+            tracing::info!(mode = ?settings.auth.mode(), "authentication on: bearer tokens and scopes required");
+        }
         Ok(Self {
+            authenticator,
             http: bind("PORTTRACK_HTTP_ADDR", settings.http_addr).await?,
             grpc: bind("PORTTRACK_GRPC_ADDR", settings.grpc_addr).await?,
             settings: settings.clone(),
@@ -247,6 +275,7 @@ impl Server {
             settings,
             lifecycle,
             endpoints,
+            authenticator,
             http,
             grpc,
         } = self;
@@ -261,6 +290,7 @@ impl Server {
         let router = router
             .route_layer(axum::middleware::from_fn(red::http_red))
             .merge(platform_routes(health.clone()))
+            .layer(auth::authenticate(authenticator.clone()))
             .layer(TraceLayer::new_for_http());
         let grpc_routes = endpoints
             .grpc
@@ -276,6 +306,10 @@ impl Server {
         let mut grpc_task = tokio::spawn(
             tonic::transport::Server::builder()
                 .layer(red::GrpcRedLayer)
+                .layer(GrpcAuthLayer::new(
+                    authenticator,
+                    Arc::new(endpoints.grpc_scopes),
+                ))
                 .add_routes(grpc_routes)
                 .serve_with_incoming_shutdown(
                     TcpListenerStream::new(grpc),

@@ -21,6 +21,9 @@ pub struct ServerSettings {
     /// process gives up on it and exits.
     #[arg(long, env = "PORTTRACK_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+    /// Who may call the API (bearer tokens and scopes).
+    #[command(flatten)]
+    pub auth: crate::auth::AuthSettings,
 }
 
 /// The event bus: Kafka when brokers are given, else the embedded log.

@@ -4,13 +4,18 @@
 //! - `up`: ingest and ships in one process, on embedded defaults ([`up`]).
 //! - `ingest`, `ships`, `routes`, `cargo`, `staff`: one service each, as Kubernetes runs them.
 //! - `ais decode`: NMEA to gpsd-compatible JSON lines.
+//! - `token`: a development bearer token, for trying `PORTTRACK_AUTH=dev`.
 
 pub mod up;
 
 use std::{fs::File, io::BufReader, path::PathBuf};
 
 use clap::{Parser, Subcommand};
-use porttrack_platform::{server::shutdown_signal, telemetry};
+use porttrack_platform::{
+    auth::{Scope, dev::DevKey},
+    server::shutdown_signal,
+    telemetry,
+};
 
 /// PortTrack: live AIS vessel telemetry for a port authority.
 ///
@@ -40,6 +45,31 @@ pub enum Command {
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
+    /// Print a development bearer token signed with the local dev key
+    /// (created on first use), accepted by services run with
+    /// `PORTTRACK_AUTH=dev`. Not for production: use your issuer's tokens.
+    Token(TokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// A scope to grant (repeat for several), e.g. `ships:read`,
+    /// `positions:write`, `cargo:write`, `staff:admin`.
+    #[arg(long = "scope", required = true)]
+    pub scopes: Vec<String>,
+    /// The token's subject (`sub`).
+    #[arg(long, default_value = "developer")]
+    pub subject: String,
+    /// How long the token is valid.
+    #[arg(long, default_value = "1h", value_parser = porttrack_platform::settings::parse_duration)]
+    pub ttl: std::time::Duration,
+    /// Where the development key is kept.
+    #[arg(
+        long,
+        env = "PORTTRACK_AUTH_DEV_KEYS",
+        default_value = ".porttrack/dev-auth"
+    )]
+    pub auth_dev_keys: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +103,8 @@ pub enum CliError {
     },
     #[error("writing output: {0}")]
     Output(std::io::Error),
+    #[error("development key: {0}")]
+    DevKey(#[from] porttrack_platform::auth::KeysError),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -118,6 +150,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             telemetry.shutdown().await;
         }
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,
+        Command::Token(args) => {
+            let key = DevKey::load_or_create(&args.auth_dev_keys)?;
+            // Scopes are names chosen by the caller; the token outlives
+            // this process, so they are leaked deliberately (a CLI run).
+            let scopes: Vec<Scope> = args
+                .scopes
+                .into_iter()
+                .map(|s| Scope(Box::leak(s.into_boxed_str())))
+                .collect();
+            println!("{}", key.mint(&args.subject, &scopes, args.ttl)?);
+        }
     }
     Ok(())
 }

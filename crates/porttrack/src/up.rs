@@ -7,6 +7,7 @@ use porttrack_cargo::CargoService;
 use porttrack_ingest::{Ingest, IngestSettings};
 use porttrack_platform::{
     EventBus, Lifecycle, Server,
+    auth::AuthMode,
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
 use porttrack_routes::RoutesService;
@@ -59,10 +60,13 @@ pub struct Addresses {
 /// Builds the suite, reports its addresses to `ready`, and serves until
 /// `signal`.
 pub async fn run_with(
-    settings: Settings,
+    mut settings: Settings,
     signal: impl Future<Output = ()>,
     ready: impl FnOnce(Addresses),
 ) -> Result<(), UpError> {
+    // On a laptop the suite starts open (and says so); PORTTRACK_AUTH=dev or
+    // jwt turns the checks on.
+    settings.server.auth.default_mode = AuthMode::Off;
     // Each service owns its schema and migrations: one database cannot
     // hold them all.
     if settings.database.database_url.is_some() {
@@ -104,6 +108,7 @@ pub async fn run_with(
 
 pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result<(), UpError> {
     let embedded = settings.bus.kafka_brokers.is_none();
+    let auth = settings.server.auth.mode.unwrap_or(AuthMode::Off);
     let data_dir = settings.database.data_dir.clone();
     run_with(settings, signal, |a| {
         tracing::info!(service = "up", http = %a.http, grpc = %a.grpc, nmea = %a.nmea, "serving");
@@ -129,6 +134,15 @@ pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result
         );
         if embedded {
             println!("  Events: in-process log (set PORTTRACK_KAFKA_BROKERS to use Kafka)");
+        }
+        match auth {
+            AuthMode::Off => println!(
+                "  Auth: OFF, every call is accepted (PORTTRACK_AUTH=dev requires tokens from `porttrack token`)"
+            ),
+            AuthMode::Dev => println!(
+                "  Auth: dev tokens (mint one: porttrack token --scope ships:read; send it as `Authorization: Bearer ...`)"
+            ),
+            AuthMode::Jwt => println!("  Auth: bearer tokens from the configured issuer"),
         }
         println!("  Data: {}   Stop with Ctrl-C.", data_dir.display());
     })

@@ -3,11 +3,13 @@
 
 use pb::routes_service_server::{RoutesService, RoutesServiceServer};
 use porttrack_platform::ApiError;
+use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::routes::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::{
     domain::{self, LonLat, PortCallChange, PortCallInput, PortCallState, ZoneKind},
+    scopes,
     service::Routes,
     store::Filter,
 };
@@ -22,6 +24,17 @@ impl RoutesGrpc {
         RoutesServiceServer::new(Self { routes })
     }
 }
+
+/// The scope each RPC needs (see `crate::scopes`).
+pub const SCOPES: MethodScopes = &[
+    ("CreateZone", scopes::ADMIN),
+    ("ListZones", scopes::READ),
+    ("CreatePortCall", scopes::WRITE),
+    ("GetPortCall", scopes::READ),
+    ("UpdatePortCall", scopes::WRITE),
+    ("ListPortCalls", scopes::READ),
+    ("GetTrafficBoard", scopes::READ),
+];
 
 #[tonic::async_trait]
 impl RoutesService for RoutesGrpc {

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod events;
 pub mod grpc;
 pub mod http;
+pub mod scopes;
 pub mod service;
 pub mod store;
 
@@ -74,7 +75,7 @@ impl RoutesService {
         Ok(Self {
             endpoints: Endpoints::new(http::router(routes.clone()))
                 .with_openapi(http::openapi())
-                .with_grpc(grpc::RoutesGrpc::new(routes)),
+                .with_grpc(grpc::RoutesGrpc::new(routes), grpc::SCOPES),
         })
     }
 }

@@ -6,11 +6,13 @@ use std::pin::Pin;
 use futures::{Stream, StreamExt};
 use pb::ships_service_server::{ShipsService, ShipsServiceServer};
 use porttrack_platform::ApiError;
+use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::ships::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::{
     domain::{self, BoundingBox},
+    scopes,
     service::Ships,
 };
 
@@ -31,6 +33,17 @@ fn bbox(b: Option<pb::BoundingBox>, field: &str) -> Result<BoundingBox, ApiError
     let b = b.ok_or_else(|| ApiError::invalid(field, "required"))?;
     BoundingBox::new(b.min_lon, b.min_lat, b.max_lon, b.max_lat)
 }
+
+/// The scope each RPC needs (see `crate::scopes`).
+pub const SCOPES: MethodScopes = &[
+    ("GetVessel", scopes::READ),
+    ("ListVessels", scopes::READ),
+    ("VesselsInBox", scopes::READ),
+    ("NearestVessels", scopes::READ),
+    ("GetTrack", scopes::READ),
+    ("StreamPositions", scopes::READ),
+    ("PutRegistry", scopes::WRITE),
+];
 
 #[tonic::async_trait]
 impl ShipsService for ShipsGrpc {

@@ -14,19 +14,25 @@ use futures::{Stream, StreamExt};
 use porttrack_platform::ApiError;
 use serde::{Deserialize, Serialize};
 
+use porttrack_platform::auth::scoped;
+
 use crate::{
     domain::{BoundingBox, Position, Vessel},
+    scopes::{READ, WRITE},
     service::Ships,
 };
 
 pub fn router(ships: Ships) -> Router {
     Router::new()
-        .route("/v1/vessels", get(list_vessels))
-        .route("/v1/vessels/nearest", get(nearest))
-        .route("/v1/vessels/{mmsi}", get(get_vessel))
-        .route("/v1/vessels/{mmsi}/track", get(track))
-        .route("/v1/vessels/{mmsi}/registry", put(put_registry))
-        .route("/v1/positions/stream", get(stream))
+        .route("/v1/vessels", scoped(READ, get(list_vessels)))
+        .route("/v1/vessels/nearest", scoped(READ, get(nearest)))
+        .route("/v1/vessels/{mmsi}", scoped(READ, get(get_vessel)))
+        .route("/v1/vessels/{mmsi}/track", scoped(READ, get(track)))
+        .route(
+            "/v1/vessels/{mmsi}/registry",
+            scoped(WRITE, put(put_registry)),
+        )
+        .route("/v1/positions/stream", scoped(READ, get(stream)))
         .with_state(ships)
 }
 

@@ -13,6 +13,7 @@ pub mod http;
 pub mod index;
 pub mod live;
 pub mod metrics;
+pub mod scopes;
 pub mod service;
 pub mod store;
 
@@ -99,7 +100,7 @@ impl ShipsService {
         let ships = Ships { live, store, drain };
         Ok(Self {
             endpoints: Endpoints::new(http::router(ships.clone()))
-                .with_grpc(grpc::ShipsGrpc::new(ships)),
+                .with_grpc(grpc::ShipsGrpc::new(ships), grpc::SCOPES),
         })
     }
 }

@@ -3,12 +3,13 @@
 
 use pb::staff_service_server::{StaffService, StaffServiceServer};
 use porttrack_platform::ApiError;
+use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::staff::v1 as pb;
 use tonic::{Code, Request, Response, Status};
 use tonic_types::{ErrorDetails, StatusExt as _};
 
 use crate::{
-    domain,
+    domain, scopes,
     service::{ChangeError, Staff},
 };
 
@@ -46,6 +47,21 @@ impl From<ChangeError> for Status {
 fn opt(s: &str) -> Option<&str> {
     Some(s).filter(|s| !s.is_empty())
 }
+
+/// The scope each RPC needs (see `crate::scopes`).
+pub const SCOPES: MethodScopes = &[
+    ("CreatePerson", scopes::ADMIN),
+    ("GetPerson", scopes::READ),
+    ("UpdatePerson", scopes::ADMIN),
+    ("DeletePerson", scopes::ADMIN),
+    ("ListPeople", scopes::READ),
+    ("SetCertification", scopes::ADMIN),
+    ("AddShift", scopes::WRITE),
+    ("ListShifts", scopes::READ),
+    ("ListTasks", scopes::READ),
+    ("AssignTask", scopes::WRITE),
+    ("ListAssignments", scopes::READ),
+];
 
 #[tonic::async_trait]
 impl StaffService for StaffGrpc {

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod events;
 pub mod grpc;
 pub mod http;
+pub mod scopes;
 pub mod service;
 pub mod store;
 
@@ -69,7 +70,7 @@ impl StaffService {
         Ok(Self {
             endpoints: Endpoints::new(http::router(staff.clone()))
                 .with_openapi(http::openapi())
-                .with_grpc(grpc::StaffGrpc::new(staff)),
+                .with_grpc(grpc::StaffGrpc::new(staff), grpc::SCOPES),
         })
     }
 }

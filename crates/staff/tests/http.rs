@@ -22,7 +22,7 @@ macro_rules! on_every_backend {
                     let dir = tempfile::tempdir().expect("tempdir");
                     let url = porttrack_testkit::servers::sqlite_in(&dir);
                     let staff = super::support::staff(&url).await;
-                    super::$scenario(staff.clone(), porttrack_staff::http::router(staff)).await;
+                    super::$scenario(staff.clone(), super::open(porttrack_staff::http::router(staff))).await;
                 }
             )*
         }
@@ -32,7 +32,7 @@ macro_rules! on_every_backend {
                 async fn $scenario() {
                     let url = porttrack_testkit::servers::fresh_postgres().await;
                     let staff = super::support::staff(&url).await;
-                    super::$scenario(staff.clone(), porttrack_staff::http::router(staff)).await;
+                    super::$scenario(staff.clone(), super::open(porttrack_staff::http::router(staff))).await;
                 }
             )*
         }
@@ -273,4 +273,12 @@ async fn the_openapi_document_lists_every_operation(_: Staff, _app: Router) {
     ] {
         assert!(paths.contains_key(p), "{p} missing from /openapi.json");
     }
+}
+
+/// These tests are about the API's behaviour, not its access checks
+/// (`crates/porttrack/tests/auth.rs`): the router runs open.
+fn open(router: axum::Router) -> axum::Router {
+    router.layer(porttrack_platform::auth::authenticate(
+        porttrack_platform::auth::Authenticator::off(),
+    ))
 }

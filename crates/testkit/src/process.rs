@@ -30,6 +30,8 @@ impl Service {
             .env("PORTTRACK_GRPC_ADDR", "127.0.0.1:0")
             .env("PORTTRACK_NMEA_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "info")
+            // Tests of other things run open; auth tests set PORTTRACK_AUTH.
+            .env("PORTTRACK_AUTH", "off")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());

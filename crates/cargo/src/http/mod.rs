@@ -10,7 +10,7 @@ use axum::{
     extract::{Path, Query, State, rejection::JsonRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, put},
+    routing::{get, patch, post, put},
 };
 use porttrack_platform::{
     ApiError,
@@ -21,8 +21,11 @@ use utoipa::OpenApi;
 
 pub use json::*;
 
+use porttrack_platform::auth::scoped;
+
 use crate::{
     domain::{Manifest, ManifestStatus},
+    scopes::{READ, WRITE},
     service::Cargo,
     store::Filter,
 };
@@ -48,15 +51,24 @@ pub struct ApiDoc;
 
 pub fn router(cargo: Cargo) -> Router {
     Router::new()
-        .route("/v1/manifests", get(list_manifests).post(create_manifest))
+        .route(
+            "/v1/manifests",
+            scoped(READ, get(list_manifests)).merge(scoped(WRITE, post(create_manifest))),
+        )
         .route(
             "/v1/manifests/{id}",
-            get(get_manifest).patch(update_manifest),
+            scoped(READ, get(get_manifest)).merge(scoped(WRITE, patch(update_manifest))),
         )
-        .route("/v1/manifests/{id}/items", axum::routing::post(add_item))
-        .route("/v1/manifests/{id}/items/{item_id}", put(update_item))
-        .route("/v1/manifests/{id}/violations", get(list_violations))
-        .route("/v1/containers/{number}", get(find_container))
+        .route("/v1/manifests/{id}/items", scoped(WRITE, post(add_item)))
+        .route(
+            "/v1/manifests/{id}/items/{item_id}",
+            scoped(WRITE, put(update_item)),
+        )
+        .route(
+            "/v1/manifests/{id}/violations",
+            scoped(READ, get(list_violations)),
+        )
+        .route("/v1/containers/{number}", scoped(READ, get(find_container)))
         .with_state(cargo)
 }
 

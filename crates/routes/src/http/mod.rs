@@ -10,7 +10,7 @@ use axum::{
     extract::{Path, Query, State, rejection::JsonRejection, rejection::QueryRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, patch, post},
 };
 use porttrack_platform::{
     ApiError,
@@ -21,8 +21,11 @@ use utoipa::OpenApi;
 
 pub use json::*;
 
+use porttrack_platform::auth::scoped;
+
 use crate::{
     domain::{PortCall, PortCallChange, PortCallState, ZoneKind},
+    scopes::{ADMIN, READ, WRITE},
     service::Routes,
     store::Filter,
 };
@@ -47,16 +50,19 @@ pub struct ApiDoc;
 
 pub fn router(routes: Routes) -> Router {
     Router::new()
-        .route("/v1/zones", get(list_zones).post(create_zone))
+        .route(
+            "/v1/zones",
+            scoped(READ, get(list_zones)).merge(scoped(ADMIN, post(create_zone))),
+        )
         .route(
             "/v1/port-calls",
-            get(list_port_calls).post(create_port_call),
+            scoped(READ, get(list_port_calls)).merge(scoped(WRITE, post(create_port_call))),
         )
         .route(
             "/v1/port-calls/{id}",
-            get(get_port_call).patch(update_port_call),
+            scoped(READ, get(get_port_call)).merge(scoped(WRITE, patch(update_port_call))),
         )
-        .route("/v1/traffic", get(traffic_board))
+        .route("/v1/traffic", scoped(READ, get(traffic_board)))
         .with_state(routes)
 }
 

@@ -12,7 +12,7 @@ use axum::{
     extract::{Path, Query, State, rejection::JsonRejection},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, patch, post},
 };
 use porttrack_platform::{
     ApiError,
@@ -24,7 +24,11 @@ pub use json::*;
 
 use headers::{body, created_or_ok, parse, query, with_etag};
 
-use crate::service::{ChangeError, Staff};
+use crate::{
+    scopes::{ADMIN, READ, WRITE},
+    service::{ChangeError, Staff},
+};
+use porttrack_platform::auth::scoped;
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -50,16 +54,30 @@ pub struct ApiDoc;
 
 pub fn router(staff: Staff) -> Router {
     Router::new()
-        .route("/v1/people", get(list_people).post(create_person))
+        .route(
+            "/v1/people",
+            scoped(READ, get(list_people)).merge(scoped(ADMIN, post(create_person))),
+        )
         .route(
             "/v1/people/{id}",
-            get(get_person).patch(update_person).delete(delete_person),
+            scoped(READ, get(get_person))
+                .merge(scoped(ADMIN, patch(update_person)))
+                .merge(scoped(ADMIN, delete(delete_person))),
         )
-        .route("/v1/people/{id}/certifications", post(set_certification))
-        .route("/v1/people/{id}/shifts", get(list_shifts).post(add_shift))
-        .route("/v1/tasks", get(list_tasks))
-        .route("/v1/tasks/{id}/assignment", post(assign_task))
-        .route("/v1/assignments", get(list_assignments))
+        .route(
+            "/v1/people/{id}/certifications",
+            scoped(ADMIN, post(set_certification)),
+        )
+        .route(
+            "/v1/people/{id}/shifts",
+            scoped(READ, get(list_shifts)).merge(scoped(WRITE, post(add_shift))),
+        )
+        .route("/v1/tasks", scoped(READ, get(list_tasks)))
+        .route(
+            "/v1/tasks/{id}/assignment",
+            scoped(WRITE, post(assign_task)),
+        )
+        .route("/v1/assignments", scoped(READ, get(list_assignments)))
         .with_state(staff)
 }
 
