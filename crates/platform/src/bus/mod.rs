@@ -7,6 +7,7 @@
 mod kafka;
 mod memory;
 mod murmur2;
+pub mod stats;
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
@@ -171,13 +172,17 @@ impl EventBus {
         let group = self.name(group);
         let topics: Vec<String> = topics.iter().map(|t| self.name(t)).collect();
         let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
-        let inner = match &self.backend {
-            Backend::Kafka(k) => Inner::Kafka(k.group_consumer(&group, &topics)?),
-            Backend::Memory(m) => {
-                Inner::Memory(m.consumer(Some(&group), &topics, &BTreeMap::new()))
-            }
+        let (inner, lag) = match &self.backend {
+            Backend::Kafka(k) => (Inner::Kafka(k.group_consumer(&group, &topics)?), None),
+            Backend::Memory(m) => (
+                Inner::Memory(m.consumer(Some(&group), &topics, &BTreeMap::new())),
+                // librdkafka reports Kafka lag; the embedded log is watched.
+                stats::LagWatch::embedded(m.clone(), &group, &topics),
+            ),
         };
-        Ok(Consumer::new(inner, self.prefix.clone()))
+        let mut consumer = Consumer::new(inner, self.prefix.clone());
+        consumer._lag = lag;
+        Ok(consumer)
     }
 
     /// A reader of every partition of `topic`, from `start` (partitions not
@@ -245,6 +250,8 @@ pub struct Consumer {
     inner: Inner,
     prefix: Arc<str>,
     uncommitted: BTreeMap<(Arc<str>, i32), i64>,
+    /// Reports an embedded group's lag for as long as it lives.
+    _lag: Option<stats::LagWatch>,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -261,6 +268,7 @@ impl Consumer {
             inner,
             prefix,
             uncommitted: BTreeMap::new(),
+            _lag: None,
         }
     }
 
