@@ -8,14 +8,14 @@ use axum::{
     extract::{State, rejection::JsonRejection},
     routing::post,
 };
-use porttrack_ais::Decoder;
 use porttrack_platform::{ApiError, FieldViolation};
 use porttrack_proto::ingest::v1::{IngestSummary, PositionInput};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     batch::Batch,
-    intake::{Intake, Transport},
+    decoder::FeedDecoder,
+    intake::{Intake, Origin, Transport},
 };
 
 /// Items in one request; larger batches are refused, not truncated.
@@ -107,17 +107,16 @@ async fn post_nmea(
     let lines: Vec<&str> = body.lines().filter(|l| !l.trim().is_empty()).collect();
     check_size(lines.len())?;
     let mut batch = Batch::default();
-    let mut decoder = Decoder::new(state.decoder);
+    let mut decoder = FeedDecoder::new(state.decoder);
+    let origin = Origin {
+        transport: Transport::Http,
+        source: "http",
+        feed: None,
+    };
     for line in lines {
         match state
             .intake
-            .nmea_line(
-                &mut decoder,
-                line,
-                Transport::Http,
-                "http",
-                Some(state.queue_wait),
-            )
+            .nmea_line(&mut decoder, line, origin, Some(state.queue_wait))
             .await
         {
             Ok(outcome) => batch.add(outcome).await,

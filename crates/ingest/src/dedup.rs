@@ -1,0 +1,186 @@
+//! Duplicate suppression: the same AIS transmission heard by several
+//! receivers (or relayed by several feeds) is stored once.
+//!
+//! A duplicate is a message whose content, every decoded field, equals one
+//! accepted within the last `window`, whichever connection, transport or
+//! feed brought it. Messages are compared once decoded, so a multi-sentence
+//! message counts once however its fragments arrived. Two transmissions of
+//! one vessel are never equal within seconds (the UTC second and the radio
+//! state change every slot), so a window of a few seconds only catches
+//! copies. Memory is bounded: at most `max_entries` messages are
+//! remembered, the oldest forgotten first.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    fmt::Write as _,
+    hash::{DefaultHasher, Hasher},
+    sync::Mutex,
+};
+
+/// Messages remembered at most, whatever the window.
+pub const MAX_ENTRIES: usize = 100_000;
+
+#[derive(Debug)]
+pub struct DedupWindow {
+    window_ms: u64,
+    max_entries: usize,
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    /// Fingerprint → when it was first accepted.
+    first: HashMap<u64, u64>,
+    /// In acceptance order, to forget the oldest first.
+    order: VecDeque<(u64, u64)>,
+}
+
+impl DedupWindow {
+    /// A `window_ms` of 0 turns suppression off.
+    pub fn new(window_ms: u64, max_entries: usize) -> Self {
+        Self {
+            window_ms,
+            max_entries: max_entries.max(1),
+            seen: Mutex::default(),
+        }
+    }
+
+    /// True when a message with this [`fingerprint`] was accepted within
+    /// the window.
+    pub fn is_duplicate(&self, key: u64, now_ms: u64) -> bool {
+        if self.window_ms == 0 {
+            return false;
+        }
+        let mut seen = self.lock();
+        seen.forget(|at, _| at + self.window_ms <= now_ms);
+        seen.first.contains_key(&key)
+    }
+
+    /// Remembers an accepted message from `now_ms`. Only what was accepted
+    /// is remembered, so a copy of a message the queue had no room for is
+    /// still taken when it comes.
+    pub fn remember(&self, key: u64, now_ms: u64) {
+        if self.window_ms == 0 {
+            return;
+        }
+        let mut seen = self.lock();
+        if seen.first.contains_key(&key) {
+            // Two copies in flight at once: the window runs from the first.
+            return;
+        }
+        seen.first.insert(key, now_ms);
+        seen.order.push_back((now_ms, key));
+        seen.forget(|_, remembered| remembered > self.max_entries);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Seen {
+    /// Forgets the oldest entries while `expired(at, remembered)` holds.
+    fn forget(&mut self, expired: impl Fn(u64, usize) -> bool) {
+        while let Some(&(at, key)) = self.order.front() {
+            if !expired(at, self.first.len()) {
+                break;
+            }
+            self.order.pop_front();
+            self.first.remove(&key);
+        }
+    }
+}
+
+/// A 64-bit hash of the message's every field (its `Debug` form, streamed
+/// into the hasher without an intermediate string). `DefaultHasher::new`
+/// has fixed keys, so the fingerprint is stable within a process.
+pub fn fingerprint(message: &impl std::fmt::Debug) -> u64 {
+    struct Feed(DefaultHasher);
+    impl std::fmt::Write for Feed {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut feed = Feed(DefaultHasher::new());
+    let _ = write!(feed, "{message:?}");
+    feed.0.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As the intake uses it: accept what is not a duplicate.
+    fn accept(dedup: &DedupWindow, message: &str, now_ms: u64) -> bool {
+        let key = fingerprint(&message);
+        if dedup.is_duplicate(key, now_ms) {
+            return false;
+        }
+        dedup.remember(key, now_ms);
+        true
+    }
+
+    #[test]
+    fn a_copy_within_the_window_is_a_duplicate_and_after_it_is_not() {
+        let dedup = DedupWindow::new(1000, 100);
+        assert!(accept(&dedup, "msg", 10_000));
+        assert!(!accept(&dedup, "msg", 10_500));
+        assert!(!accept(&dedup, "msg", 10_999));
+        assert!(accept(&dedup, "other", 10_999));
+        // The window runs from the first acceptance, not the last copy.
+        assert!(accept(&dedup, "msg", 11_000));
+        assert!(!accept(&dedup, "msg", 11_001));
+    }
+
+    #[test]
+    fn only_what_was_remembered_suppresses_copies() {
+        let dedup = DedupWindow::new(1000, 100);
+        let key = fingerprint(&"msg");
+        // Checked but not accepted (the queue was full): the copy is taken.
+        assert!(!dedup.is_duplicate(key, 0));
+        assert!(!dedup.is_duplicate(key, 1));
+        dedup.remember(key, 1);
+        assert!(dedup.is_duplicate(key, 2));
+    }
+
+    #[test]
+    fn memory_is_bounded_oldest_forgotten_first() {
+        let dedup = DedupWindow::new(60_000, 3);
+        for (i, m) in ["a", "b", "c", "d"].iter().enumerate() {
+            assert!(accept(&dedup, m, i as u64));
+        }
+        let seen = dedup.lock();
+        assert_eq!((seen.first.len(), seen.order.len()), (3, 3));
+        drop(seen);
+        // "a" was forgotten to make room; "d" is still remembered.
+        assert!(!accept(&dedup, "d", 10));
+        assert!(accept(&dedup, "a", 10));
+    }
+
+    #[test]
+    fn a_zero_window_suppresses_nothing() {
+        let dedup = DedupWindow::new(0, 100);
+        assert!(accept(&dedup, "msg", 1));
+        assert!(accept(&dedup, "msg", 1));
+        assert!(dedup.lock().first.is_empty());
+    }
+
+    #[test]
+    fn decoded_messages_compare_by_every_field() {
+        use porttrack_ais::Decoder;
+        let decode = |line: &str| {
+            Decoder::default()
+                .push_line(line, 0)
+                .expect("valid")
+                .expect("complete")
+                .message
+        };
+        let a = decode("!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+        // The same payload heard on the other channel by another receiver.
+        let copy = decode("!AIVDM,1,1,,B,15RTgt0PAso;90TKcjM8h6g208CQ,0*49");
+        let other = decode("!AIVDM,1,1,,B,13F?Vv700<DJuLEtvep`iToV0<00,0*78");
+        assert_eq!(fingerprint(&a), fingerprint(&copy));
+        assert_ne!(fingerprint(&a), fingerprint(&other));
+    }
+}
