@@ -12,7 +12,7 @@ use porttrack_proto::events::v1::{PositionReport, topics};
 use prost::Message as _;
 use tokio_util::sync::CancellationToken;
 
-use super::BoxError;
+use super::{BoxError, metrics as m};
 use crate::{domain::Fix, store::Store};
 
 pub const GROUP: &str = "porttrack-routes";
@@ -39,6 +39,7 @@ pub async fn positions_loop(
     store: Store,
     drain: CancellationToken,
 ) -> Result<(), BoxError> {
+    m::describe();
     let mut consumer = bus.group_consumer(GROUP, &[topics::POSITIONS])?;
     let mut records = Vec::with_capacity(BATCH);
     loop {
@@ -52,7 +53,8 @@ pub async fn positions_loop(
         let zones = retry(&drain, || store.zones(None, "", 0)).await?;
         for record in &records {
             if let Some(fix) = decode(record) {
-                retry(&drain, || store.apply_fix(&fix, &zones)).await?;
+                let applied = retry(&drain, || store.apply_fix(&fix, &zones)).await?;
+                m::applied(&applied);
             }
             consumer.mark_done(record);
         }
