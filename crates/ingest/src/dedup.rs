@@ -45,32 +45,29 @@ impl DedupWindow {
         }
     }
 
-    /// True when a message with this [`fingerprint`] was accepted within
-    /// the window.
-    pub fn is_duplicate(&self, key: u64, now_ms: u64) -> bool {
+    /// Claims the message with this [`fingerprint`] at `now_ms`: true for
+    /// the first copy within the window, false for a duplicate. Claiming
+    /// is one step, so two copies arriving at once on two connections
+    /// cannot both pass.
+    pub fn claim(&self, key: u64, now_ms: u64) -> bool {
         if self.window_ms == 0 {
-            return false;
+            return true;
         }
         let mut seen = self.lock();
         seen.forget(|at, _| at + self.window_ms <= now_ms);
-        seen.first.contains_key(&key)
-    }
-
-    /// Remembers an accepted message from `now_ms`. Only what was accepted
-    /// is remembered, so a copy of a message the queue had no room for is
-    /// still taken when it comes.
-    pub fn remember(&self, key: u64, now_ms: u64) {
-        if self.window_ms == 0 {
-            return;
-        }
-        let mut seen = self.lock();
         if seen.first.contains_key(&key) {
-            // Two copies in flight at once: the window runs from the first.
-            return;
+            return false;
         }
         seen.first.insert(key, now_ms);
         seen.order.push_back((now_ms, key));
         seen.forget(|_, remembered| remembered > self.max_entries);
+        true
+    }
+
+    /// Gives a claim back: the message could not be queued, so a copy
+    /// that comes later is taken instead of dropped.
+    pub fn release(&self, key: u64) {
+        self.lock().first.remove(&key);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
@@ -79,14 +76,17 @@ impl DedupWindow {
 }
 
 impl Seen {
-    /// Forgets the oldest entries while `expired(at, remembered)` holds.
+    /// Forgets the oldest entries while `expired(at, entries)` holds.
     fn forget(&mut self, expired: impl Fn(u64, usize) -> bool) {
         while let Some(&(at, key)) = self.order.front() {
-            if !expired(at, self.first.len()) {
+            if !expired(at, self.order.len()) {
                 break;
             }
             self.order.pop_front();
-            self.first.remove(&key);
+            // Unless it was released and claimed again since.
+            if self.first.get(&key) == Some(&at) {
+                self.first.remove(&key);
+            }
         }
     }
 }
@@ -111,14 +111,8 @@ pub fn fingerprint(message: &impl std::fmt::Debug) -> u64 {
 mod tests {
     use super::*;
 
-    /// As the intake uses it: accept what is not a duplicate.
     fn accept(dedup: &DedupWindow, message: &str, now_ms: u64) -> bool {
-        let key = fingerprint(&message);
-        if dedup.is_duplicate(key, now_ms) {
-            return false;
-        }
-        dedup.remember(key, now_ms);
-        true
+        dedup.claim(fingerprint(&message), now_ms)
     }
 
     #[test]
@@ -134,14 +128,17 @@ mod tests {
     }
 
     #[test]
-    fn only_what_was_remembered_suppresses_copies() {
+    fn a_released_claim_lets_the_next_copy_through() {
         let dedup = DedupWindow::new(1000, 100);
         let key = fingerprint(&"msg");
-        // Checked but not accepted (the queue was full): the copy is taken.
-        assert!(!dedup.is_duplicate(key, 0));
-        assert!(!dedup.is_duplicate(key, 1));
-        dedup.remember(key, 1);
-        assert!(dedup.is_duplicate(key, 2));
+        assert!(dedup.claim(key, 0));
+        // Not queued (the queue was full): the next copy is taken.
+        dedup.release(key);
+        assert!(dedup.claim(key, 10));
+        assert!(!dedup.claim(key, 20));
+        // The first claim's expiry does not drop the second one early.
+        assert!(!dedup.claim(key, 1005));
+        assert!(dedup.claim(key, 1010));
     }
 
     #[test]

@@ -106,7 +106,7 @@ impl Intake {
         let msg_type = m::msg_type_label(decoded.message.msg_type());
         metrics::counter!(m::DECODED, "msg_type" => msg_type).increment(1);
         let fingerprint = crate::dedup::fingerprint(&decoded.message);
-        if self.dedup.is_duplicate(fingerprint, now) {
+        if !self.dedup.claim(fingerprint, now) {
             metrics::counter!(m::DUPLICATES).increment(1);
             return Ok(Outcome::default());
         }
@@ -116,16 +116,20 @@ impl Intake {
         };
         match domain::from_ais(&decoded, receipt) {
             Ok(events) if events.is_empty() => {
-                self.dedup.remember(fingerprint, now);
                 metrics::counter!(m::SKIPPED, "msg_type" => msg_type).increment(1);
                 Ok(Outcome::default())
             }
             Ok(events) => {
                 let mut queued = Vec::with_capacity(events.len());
                 for event in &events {
-                    queued.push(self.queue(event, transport, wait).await?);
+                    match self.queue(event, transport, wait).await {
+                        Ok(q) => queued.push(q),
+                        Err(err) => {
+                            self.dedup.release(fingerprint);
+                            return Err(err);
+                        }
+                    }
                 }
-                self.dedup.remember(fingerprint, now);
                 Ok(Outcome {
                     queued,
                     rejection: None,

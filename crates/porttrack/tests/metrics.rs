@@ -1,12 +1,21 @@
-//! The request metrics dashboards and canary analysis read: gRPC by service,
-//! method and code; HTTP by route template and status class; never a raw
-//! path or an MMSI as a label.
+//! The metrics dashboards, alerts and canary analysis read, on every
+//! service's `/metrics`:
+//!
+//! - requests: gRPC by service, method and code; HTTP by route template
+//!   and status class; never a raw path or an MMSI as a label;
+//! - the pipeline, after real traffic through ingest, the broker and the
+//!   services: inputs per feed, messages by type, duplicates, fragments
+//!   pending, Kafka client figures and consumer lag, event-time lag, zone
+//!   events and port calls;
+//! - `promtool check metrics` has nothing to say about any of them.
 
 mod common;
 
-use common::{BIN, http, metric, metrics_text, wait_ready};
+use std::{collections::BTreeMap, time::Duration};
+
+use common::{BIN, http, metric, metrics_text, sample_sentences, send_tcp, wait_ready};
 use porttrack_proto::ships::v1::{GetVesselRequest, ships_service_client::ShipsServiceClient};
-use porttrack_testkit::process::Service;
+use porttrack_testkit::{process::Service, rfc3339, servers, unique};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn grpc_and_http_requests_are_counted_with_bounded_labels() {
@@ -88,5 +97,540 @@ async fn grpc_and_http_requests_are_counted_with_bounded_labels() {
     assert!(
         !text.contains("route=\"/v1/vessels/257"),
         "raw paths must never become labels"
+    );
+}
+
+/// The services of a deployment, each in its own process, on the test
+/// broker and PostgreSQL.
+struct Suite {
+    prefix: String,
+    ingest: Service,
+    ships: Service,
+    routes: Service,
+    staff: Service,
+    cargo: Service,
+}
+
+impl Suite {
+    async fn start() -> Self {
+        let prefix = format!("{}.", unique("metrics"));
+        let bus = [
+            ("PORTTRACK_KAFKA_BROKERS", servers::kafka_brokers()),
+            ("PORTTRACK_KAFKA_TOPIC_PREFIX", prefix.clone()),
+            // Copies are recognised however slow the machine is.
+            ("PORTTRACK_DEDUP_WINDOW", "10m".to_owned()),
+        ];
+        let with_db = |url: String| [&bus[..], &[("PORTTRACK_DATABASE_URL", url)]].concat();
+        let suite = Self {
+            ingest: Service::start(BIN, &["ingest"], &bus),
+            ships: Service::start(BIN, &["ships"], &with_db(servers::fresh_postgres().await)),
+            routes: Service::start(BIN, &["routes"], &with_db(servers::fresh_postgres().await)),
+            staff: Service::start(BIN, &["staff"], &with_db(servers::fresh_postgres().await)),
+            cargo: Service::start(BIN, &["cargo"], &with_db(servers::fresh_postgres().await)),
+            prefix,
+        };
+        for (_, service) in suite.all() {
+            wait_ready(service).await;
+        }
+        suite
+    }
+
+    fn all(&self) -> [(&'static str, &Service); 5] {
+        [
+            ("ingest", &self.ingest),
+            ("ships", &self.ships),
+            ("routes", &self.routes),
+            ("staff", &self.staff),
+            ("cargo", &self.cargo),
+        ]
+    }
+
+    fn group(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    fn topic(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+}
+
+const MMSI: u32 = 257_800_001;
+/// The feed of the structured reports [`traffic`] posts.
+const RADAR_FEED: &str = "harbour-radar";
+/// The station of the tag-blocked copy [`traffic`] sends.
+const STATION: &str = "station-b";
+/// A sentence of gpsd's sample (vessel 371798000).
+const SAMPLE_LINE: &str = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+/// The first of two parts of a type 5 message in the sample.
+const FIRST_FRAGMENT: &str =
+    "!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C";
+
+fn ring(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> serde_json::Value {
+    serde_json::json!([
+        { "lon": min_lon, "lat": min_lat }, { "lon": max_lon, "lat": min_lat },
+        { "lon": max_lon, "lat": max_lat }, { "lon": min_lon, "lat": max_lat },
+    ])
+}
+
+async fn post(url: String, body: serde_json::Value) -> serde_json::Value {
+    let r = http().post(&url).json(&body).send().await.expect("POST");
+    let status = r.status();
+    let v: serde_json::Value = r.json().await.expect("json");
+    assert!(status.is_success(), "POST {url}: {status} {v}");
+    v
+}
+
+/// `line` with an NMEA 4.10 tag block naming `station` as its source.
+fn tagged(line: &str, station: &str) -> String {
+    let tag = format!("s:{station}");
+    let sum = tag.bytes().fold(0u8, |acc, b| acc ^ b);
+    format!("\\{tag}*{sum:02X}\\{line}\r\n")
+}
+
+/// gpsd's sample over TCP, a copy of one of its sentences as another
+/// station heard it, and a vessel that enters the port approach, berths
+/// and leaves its berth (REST, from a named feed).
+async fn traffic(suite: &Suite) {
+    let routes = suite.routes.http_url();
+    post(
+        format!("{routes}/v1/zones"),
+        serde_json::json!({ "name": "Oslo approach", "kind": "port_approach", "ring": ring(10.5, 59.7, 10.8, 59.92) }),
+    )
+    .await;
+    let berth = post(
+        format!("{routes}/v1/zones"),
+        serde_json::json!({ "name": "Sjursøya 1", "kind": "berth", "ring": ring(10.755, 59.885, 10.765, 59.895) }),
+    )
+    .await;
+    let now = porttrack_platform::time::now_ms();
+    post(
+        format!("{routes}/v1/port-calls"),
+        serde_json::json!({ "mmsi": MMSI, "destination": "NOOSL", "berth_id": berth["id"], "eta_ms": now + 3_600_000 }),
+    )
+    .await;
+
+    send_tcp(&suite.ingest, &sample_sentences()).await;
+    send_tcp(&suite.ingest, &tagged(SAMPLE_LINE, STATION)).await;
+
+    // Outside, into the approach, into the berth (slow), out of the berth.
+    let track = [
+        (59.5, 10.6, 10.0, 120),
+        (59.75, 10.65, 10.0, 90),
+        (59.89, 10.76, 0.1, 60),
+        (59.8, 10.7, 6.0, 30),
+    ];
+    let positions: Vec<serde_json::Value> = track
+        .iter()
+        .map(|(lat, lon, sog, age_s)| {
+            serde_json::json!({
+                "mmsi": MMSI, "lat": lat, "lon": lon, "sog_knots": sog,
+                "timestamp": rfc3339(now - age_s * 1000), "source": RADAR_FEED,
+            })
+        })
+        .collect();
+    post(
+        format!("{}/v1/positions", suite.ingest.http_url()),
+        serde_json::json!({ "positions": positions }),
+    )
+    .await;
+}
+
+/// One sample of a Prometheus text exposition.
+#[derive(Debug, Clone)]
+struct Sample {
+    name: String,
+    labels: BTreeMap<String, String>,
+    value: f64,
+}
+
+impl Sample {
+    fn has(&self, labels: &[(&str, &str)]) -> bool {
+        labels
+            .iter()
+            .all(|(k, v)| self.labels.get(*k).is_some_and(|x| x == v))
+    }
+}
+
+/// Parses what the exporter writes (label values without escapes).
+fn parse(text: &str) -> Vec<Sample> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let (series, value) = line.rsplit_once(' ').expect("name and value");
+            let (name, labels) = match series.split_once('{') {
+                Some((name, rest)) => (name, rest.trim_end_matches('}')),
+                None => (series, ""),
+            };
+            let labels = labels
+                .split("\",")
+                .filter(|kv| !kv.is_empty())
+                .map(|kv| {
+                    let (k, v) = kv.split_once("=\"").expect("label");
+                    (k.to_owned(), v.trim_end_matches('"').to_owned())
+                })
+                .collect();
+            Sample {
+                name: name.to_owned(),
+                labels,
+                value: value.parse().expect("value"),
+            }
+        })
+        .collect()
+}
+
+async fn samples(service: &Service) -> Vec<Sample> {
+    parse(&metrics_text(service).await)
+}
+
+fn matching<'a>(samples: &'a [Sample], name: &str, labels: &[(&str, &str)]) -> Vec<&'a Sample> {
+    samples
+        .iter()
+        .filter(|s| s.name == name && s.has(labels))
+        .collect()
+}
+
+fn sum(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
+    matching(samples, name, labels)
+        .iter()
+        .map(|s| s.value)
+        .sum()
+}
+
+/// Waits until `check` holds for `service`'s metrics; the last samples
+/// are in the panic message otherwise.
+async fn until(service: &Service, what: &str, check: impl Fn(&[Sample]) -> bool) {
+    let timeout = Duration::from_secs(60);
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let now = samples(service).await;
+        if check(&now) {
+            return;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let shown: Vec<String> = now
+                .iter()
+                .filter(|s| s.name.starts_with("porttrack_"))
+                .map(|s| format!("{} {:?} {}", s.name, s.labels, s.value))
+                .collect();
+            panic!(
+                "timed out after {timeout:?} waiting for: {what}\n{}",
+                shown.join("\n")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Messages per AIS type in gpsd's decode of its sample. gpsd merges the
+/// two parts of a type 24 message into one object; PortTrack, like the
+/// sentences, has a message per part, so type 24 is counted from them.
+fn gpsd_decodes() -> BTreeMap<String, f64> {
+    let path = format!(
+        "{}/../../tests/fixtures/ais/gpsd/sample.aivdm.js.chk",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("gpsd decodes");
+    let mut by_type = BTreeMap::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        *by_type.entry(v["type"].to_string()).or_insert(0.0) += 1.0;
+    }
+    // Payloads of type 24 start with `H` (24 in AIS's 6-bit armour).
+    let parts = sample_sentences()
+        .lines()
+        .filter(|l| l.split(',').nth(5).is_some_and(|p| p.starts_with('H')))
+        .count();
+    by_type.insert("24".to_owned(), parts as f64);
+    by_type
+}
+
+/// Messages of the sample equal to an earlier one (gpsd's sample repeats
+/// a few transmissions), decoded as ingest decodes them.
+fn sample_repeats() -> f64 {
+    let mut decoder = porttrack_ais::Decoder::default();
+    let mut seen = Vec::new();
+    let mut repeats = 0;
+    for line in sample_sentences().lines() {
+        if let Ok(Some(decoded)) = decoder.push_line(line, 0) {
+            if seen.contains(&decoded.message) {
+                repeats += 1;
+            } else {
+                seen.push(decoded.message);
+            }
+        }
+    }
+    repeats as f64
+}
+
+/// The lag series of `group`: present for `topic`, and all 0.
+async fn lag_reaches_zero(service: &Service, group: &str, topic: &str) {
+    until(
+        service,
+        &format!("lag of {group} on {topic} present and 0"),
+        |s| {
+            let lag = matching(
+                s,
+                "porttrack_kafka_consumer_lag_messages",
+                &[("group", group)],
+            );
+            lag.iter().any(|l| l.has(&[("topic", topic)])) && lag.iter().all(|l| l.value == 0.0)
+        },
+    )
+    .await;
+}
+
+/// Every client's librdkafka figures, present from its first report.
+async fn kafka_client_metrics_present(service: &Service, client: &str) {
+    until(service, &format!("Kafka {client} metrics"), |s| {
+        let labels = [("client", client)];
+        !matching(s, "porttrack_kafka_tx_retries_total", &labels).is_empty()
+            && ["tx", "rx", "timeout", "client"].iter().all(|kind| {
+                !matching(
+                    s,
+                    "porttrack_kafka_errors_total",
+                    &[("client", client), ("kind", kind)],
+                )
+                .is_empty()
+            })
+            && (client != "producer"
+                || !matching(s, "porttrack_kafka_producer_queue_messages", &labels).is_empty())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pipeline_metrics_after_traffic_through_kafka_and_postgres() {
+    let suite = Suite::start().await;
+    traffic(&suite).await;
+    ingest_metrics(&suite).await;
+    ships_metrics(&suite).await;
+    routes_metrics(&suite).await;
+
+    // Staff follows port calls; ingest and cargo only produce.
+    let port_calls = suite.topic(porttrack_proto::routes::v1::topics::PORT_CALLS);
+    lag_reaches_zero(&suite.staff, &suite.group("porttrack-staff"), &port_calls).await;
+    for (name, service) in suite.all() {
+        kafka_client_metrics_present(service, "producer").await;
+        if !["ingest", "cargo"].contains(&name) {
+            kafka_client_metrics_present(service, "consumer").await;
+        }
+    }
+    fragments_pending_while_a_message_is_incomplete(&suite.ingest).await;
+}
+
+async fn ingest_metrics(suite: &Suite) {
+    let ingest = &suite.ingest;
+    let (gpsd, repeats) = (gpsd_decodes(), sample_repeats());
+    let expected_total = gpsd.values().sum::<f64>() + 1.0;
+    until(ingest, "every message decoded", |s| {
+        sum(s, "porttrack_ingest_messages_decoded_total", &[]) >= expected_total
+    })
+    .await;
+    let s = samples(ingest).await;
+    for (msg_type, n) in &gpsd {
+        // The tag-blocked copy is one more type 1.
+        let n = if msg_type == "1" { n + 1.0 } else { *n };
+        assert_eq!(
+            sum(
+                &s,
+                "porttrack_ingest_messages_decoded_total",
+                &[("msg_type", msg_type)]
+            ),
+            n,
+            "decoded messages of type {msg_type}"
+        );
+    }
+    assert_eq!(
+        sum(&s, "porttrack_ingest_messages_decoded_total", &[]),
+        expected_total,
+        "no other types decoded"
+    );
+    // gpsd's sample repeats some messages; the tag-blocked copy is one more.
+    assert_eq!(
+        sum(&s, "porttrack_ingest_duplicates_suppressed_total", &[]),
+        repeats + 1.0,
+        "repeats in the sample: {repeats}"
+    );
+    assert!(repeats > 0.0, "the sample has repeats to suppress");
+
+    let received = |transport: &str, feed: &str| {
+        sum(
+            &s,
+            "porttrack_ingest_inputs_received_total",
+            &[("transport", transport), ("feed", feed)],
+        )
+    };
+    let sample_lines = sample_sentences().lines().count() as f64;
+    assert_eq!(received("tcp", "unknown"), sample_lines);
+    assert_eq!(received("tcp", STATION), 1.0);
+    assert_eq!(received("rest", RADAR_FEED), 4.0);
+    assert_eq!(
+        sum(&s, "porttrack_ingest_inputs_received_total", &[]),
+        sample_lines + 5.0,
+        "every input counted once"
+    );
+    assert!(
+        sum(
+            &s,
+            "porttrack_ingest_events_accepted_total",
+            &[("kind", "position")]
+        ) > 0.0
+    );
+    for transport in ["tcp", "udp", "grpc", "rest"] {
+        let b = matching(
+            &s,
+            "porttrack_ingest_backpressure_total",
+            &[("transport", transport)],
+        );
+        assert_eq!(b.len(), 1, "back-pressure series for {transport}");
+        assert_eq!(b[0].value, 0.0);
+    }
+    assert_eq!(sum(&s, "porttrack_ingest_fragments_pending", &[]), 0.0);
+}
+
+async fn fragments_pending_while_a_message_is_incomplete(ingest: &Service) {
+    use tokio::io::AsyncWriteExt;
+    let mut feed = tokio::net::TcpStream::connect(ingest.addr("nmea"))
+        .await
+        .expect("connect NMEA");
+    feed.write_all(format!("{FIRST_FRAGMENT}\r\n").as_bytes())
+        .await
+        .expect("write");
+    until(ingest, "one message pending", |s| {
+        sum(s, "porttrack_ingest_fragments_pending", &[]) == 1.0
+    })
+    .await;
+    drop(feed);
+    until(ingest, "nothing pending once the feed is gone", |s| {
+        sum(s, "porttrack_ingest_fragments_pending", &[]) == 0.0
+    })
+    .await;
+}
+
+async fn ships_metrics(suite: &Suite) {
+    use porttrack_proto::events::v1::topics;
+    let ships = &suite.ships;
+    let group = suite.group("porttrack-ships");
+    lag_reaches_zero(ships, &group, &suite.topic(topics::POSITIONS)).await;
+    lag_reaches_zero(ships, &group, &suite.topic(topics::STATIC)).await;
+    until(ships, "positions applied with their event-time lag", |s| {
+        sum(s, "porttrack_ships_event_time_lag_seconds_count", &[]) > 0.0
+            && sum(s, "porttrack_ships_positions_applied_total", &[]) > 0.0
+    })
+    .await;
+    let s = samples(ships).await;
+    // 11 vessels of the sample and the one sent over REST.
+    assert_eq!(sum(&s, "porttrack_ships_vessels_tracked", &[]), 12.0);
+    // The REST track is 30 to 120 s old: above the finest buckets.
+    assert!(sum(&s, "porttrack_ships_event_time_lag_seconds_sum", &[]) >= 30.0);
+    let failures = matching(
+        &s,
+        "porttrack_kafka_commit_failures_total",
+        &[("group", &group)],
+    );
+    assert_eq!(failures.len(), 1, "commit failures series for {group}");
+    assert_eq!(failures[0].value, 0.0);
+}
+
+async fn routes_metrics(suite: &Suite) {
+    let routes = &suite.routes;
+    let group = suite.group("porttrack-routes");
+    let positions = suite.topic(porttrack_proto::events::v1::topics::POSITIONS);
+    until(routes, "the vessel's zone crossings and port call", |s| {
+        let zones = |kind| sum(s, "porttrack_routes_zone_events_total", &[("kind", kind)]);
+        let calls = |kind| sum(s, "porttrack_routes_port_calls_total", &[("kind", kind)]);
+        (
+            zones("entered"),
+            zones("left"),
+            calls("arrived"),
+            calls("departed"),
+        ) == (2.0, 1.0, 1.0, 1.0)
+    })
+    .await;
+    lag_reaches_zero(routes, &group, &positions).await;
+    let s = samples(routes).await;
+    assert_eq!(
+        matching(
+            &s,
+            "porttrack_kafka_commit_failures_total",
+            &[("group", &group)]
+        )
+        .len(),
+        1
+    );
+}
+
+/// Runs `promtool check metrics` on `text`; its complaints, or "" if none.
+fn promtool_check(text: &str) -> String {
+    use std::io::Write;
+    let child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+            "promtool is not installed: this test needs it. Install it with \
+             `apt-get install prometheus` (Debian; scripts/test.sh does) or put \
+             promtool from a Prometheus release on PATH"
+        ),
+        Err(e) => panic!("cannot run promtool: {e}"),
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write to promtool");
+    let out = child.wait_with_output().expect("promtool");
+    let complaints = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !out.status.success() && complaints.trim().is_empty() {
+        return format!("promtool exited with {}", out.status);
+    }
+    complaints.trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn promtool_finds_nothing_to_complain_about_on_any_service() {
+    let suite = Suite::start().await;
+    traffic(&suite).await;
+    // Every series the traffic creates is in place: Kafka reports, lag,
+    // the routes' counters.
+    ingest_metrics(&suite).await;
+    routes_metrics(&suite).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let up = Service::start(
+        BIN,
+        &["up"],
+        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
+    );
+    wait_ready(&up).await;
+    send_tcp(&up, &sample_sentences()).await;
+    until(&up, "the embedded log's lag", |s| {
+        !matching(s, "porttrack_kafka_consumer_lag_messages", &[]).is_empty()
+    })
+    .await;
+
+    let mut services: Vec<(&str, &Service)> = suite.all().to_vec();
+    services.push(("up", &up));
+    let mut complaints = Vec::new();
+    for (name, service) in services {
+        let text = metrics_text(service).await;
+        assert!(text.contains("porttrack_"), "{name} exposes metrics");
+        let found = promtool_check(&text);
+        if !found.is_empty() {
+            complaints.push(format!("{name}:\n{found}"));
+        }
+    }
+    assert!(
+        complaints.is_empty(),
+        "promtool check metrics:\n{}",
+        complaints.join("\n")
     );
 }
