@@ -634,3 +634,111 @@ async fn promtool_finds_nothing_to_complain_about_on_any_service() {
         complaints.join("\n")
     );
 }
+
+/// One line of the metric contract.
+#[derive(Debug)]
+struct Contracted {
+    name: String,
+    kind: String,
+    labels: std::collections::BTreeSet<String>,
+}
+
+/// The metric contract dashboards and alert rules are written against
+/// (`helm/porttrack/files/METRICS.txt`), without its external section.
+/// `None` while the chart carries no files at all.
+fn contract() -> Option<Vec<Contracted>> {
+    let files = format!("{}/../../helm/porttrack/files", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{files}/METRICS.txt");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) if !std::path::Path::new(&files).exists() => return None,
+        Err(e) => panic!("{path}: {e}: the chart has files but no metric contract"),
+    };
+    let ours = text.split("# --- external").next().unwrap_or_default();
+    let lines = ours
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    Some(
+        lines
+            .map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let [name, kind, labels] = fields[..] else {
+                    panic!("{path}: not NAME TYPE LABELS: {line}")
+                };
+                Contracted {
+                    name: name.to_owned(),
+                    kind: kind.to_owned(),
+                    labels: labels
+                        .split(',')
+                        .filter(|l| *l != "-")
+                        .map(str::to_owned)
+                        .collect(),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Every metric the contract lists is on some service's `/metrics` after
+/// traffic, with the type and exactly the label names it lists.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_metric_in_the_contract_is_exposed_with_its_labels() {
+    let Some(contract) = contract() else {
+        eprintln!("helm/porttrack/files is not in this checkout: no metric contract to check");
+        return;
+    };
+    let suite = Suite::start().await;
+    traffic(&suite).await;
+    ingest_metrics(&suite).await;
+    routes_metrics(&suite).await;
+    let mut ships = ShipsServiceClient::connect(suite.ships.grpc_url())
+        .await
+        .expect("connect");
+    ships
+        .get_vessel(GetVesselRequest { mmsi: MMSI })
+        .await
+        .expect("GetVessel");
+
+    let mut exposed = String::new();
+    for (_, service) in suite.all() {
+        exposed.push_str(&metrics_text(service).await);
+    }
+    let all = parse(&exposed);
+    let mut problems = Vec::new();
+    for c in &contract {
+        let declared = exposed
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("# TYPE {} ", c.name)));
+        if declared != Some(c.kind.as_str()) {
+            problems.push(format!(
+                "{}: type {declared:?}, contract says {}",
+                c.name, c.kind
+            ));
+        }
+        let series_name = if c.kind == "histogram" {
+            format!("{}_count", c.name)
+        } else {
+            c.name.clone()
+        };
+        let series = matching(&all, &series_name, &[]);
+        if series.is_empty() {
+            problems.push(format!("{}: no series on any service", c.name));
+        }
+        for s in series {
+            let labels: std::collections::BTreeSet<String> = s.labels.keys().cloned().collect();
+            if labels != c.labels {
+                problems.push(format!(
+                    "{}: labels {labels:?}, contract says {:?}",
+                    c.name, c.labels
+                ));
+                break;
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "metric contract:\n{}",
+        problems.join("\n")
+    );
+}

@@ -1,5 +1,7 @@
 //! Metric names of the ships service. No MMSI is ever a label.
 
+use porttrack_proto::events::v1::topics;
+
 pub const STORED: &str = "porttrack_ships_changes_stored_total";
 pub const APPLIED: &str = "porttrack_ships_positions_applied_total";
 pub const TRACKED: &str = "porttrack_ships_vessels_tracked";
@@ -46,6 +48,11 @@ pub fn describe() {
     // Present (at 0) before the first position, for rates and alerts.
     metrics::counter!(APPLIED).increment(0);
     metrics::gauge!(TRACKED).increment(0.0);
+    metrics::counter!(STORED).increment(0);
     metrics::counter!(STORE_ERRORS).increment(0);
     metrics::counter!(COMMIT_ERRORS).increment(0);
+    metrics::gauge!(SUBSCRIBERS).increment(0.0);
+    for topic in [topics::POSITIONS, topics::STATIC] {
+        metrics::counter!(UNREADABLE, "topic" => topic).increment(0);
+    }
 }
