@@ -10,12 +10,19 @@
 //! - `promtool check metrics` has nothing to say about any of them.
 
 mod common;
+// Kept out of `common/mod.rs`, which every end-to-end test compiles.
+#[path = "common/exposition.rs"]
+mod exposition;
+#[path = "common/suite.rs"]
+mod suite;
 
-use std::{collections::BTreeMap, time::Duration};
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::{BIN, http, metric, metrics_text, sample_sentences, send_tcp, wait_ready};
+use exposition::{contract, matching, parse, promtool_check, samples, sum, until};
 use porttrack_proto::ships::v1::{GetVesselRequest, ships_service_client::ShipsServiceClient};
-use porttrack_testkit::{process::Service, rfc3339, servers, unique};
+use porttrack_testkit::process::Service;
+use suite::{FIRST_FRAGMENT, MMSI, RADAR_FEED, STATION, Suite, traffic};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn grpc_and_http_requests_are_counted_with_bounded_labels() {
@@ -98,227 +105,6 @@ async fn grpc_and_http_requests_are_counted_with_bounded_labels() {
         !text.contains("route=\"/v1/vessels/257"),
         "raw paths must never become labels"
     );
-}
-
-/// The services of a deployment, each in its own process, on the test
-/// broker and PostgreSQL.
-struct Suite {
-    prefix: String,
-    ingest: Service,
-    ships: Service,
-    routes: Service,
-    staff: Service,
-    cargo: Service,
-}
-
-impl Suite {
-    async fn start() -> Self {
-        let prefix = format!("{}.", unique("metrics"));
-        let bus = [
-            ("PORTTRACK_KAFKA_BROKERS", servers::kafka_brokers()),
-            ("PORTTRACK_KAFKA_TOPIC_PREFIX", prefix.clone()),
-            // Copies are recognised however slow the machine is.
-            ("PORTTRACK_DEDUP_WINDOW", "10m".to_owned()),
-        ];
-        let with_db = |url: String| [&bus[..], &[("PORTTRACK_DATABASE_URL", url)]].concat();
-        let suite = Self {
-            ingest: Service::start(BIN, &["ingest"], &bus),
-            ships: Service::start(BIN, &["ships"], &with_db(servers::fresh_postgres().await)),
-            routes: Service::start(BIN, &["routes"], &with_db(servers::fresh_postgres().await)),
-            staff: Service::start(BIN, &["staff"], &with_db(servers::fresh_postgres().await)),
-            cargo: Service::start(BIN, &["cargo"], &with_db(servers::fresh_postgres().await)),
-            prefix,
-        };
-        for (_, service) in suite.all() {
-            wait_ready(service).await;
-        }
-        suite
-    }
-
-    fn all(&self) -> [(&'static str, &Service); 5] {
-        [
-            ("ingest", &self.ingest),
-            ("ships", &self.ships),
-            ("routes", &self.routes),
-            ("staff", &self.staff),
-            ("cargo", &self.cargo),
-        ]
-    }
-
-    fn group(&self, name: &str) -> String {
-        format!("{}{name}", self.prefix)
-    }
-
-    fn topic(&self, name: &str) -> String {
-        format!("{}{name}", self.prefix)
-    }
-}
-
-const MMSI: u32 = 257_800_001;
-/// The feed of the structured reports [`traffic`] posts.
-const RADAR_FEED: &str = "harbour-radar";
-/// The station of the tag-blocked copy [`traffic`] sends.
-const STATION: &str = "station-b";
-/// A sentence of gpsd's sample (vessel 371798000).
-const SAMPLE_LINE: &str = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
-/// The first of two parts of a type 5 message in the sample.
-const FIRST_FRAGMENT: &str =
-    "!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C";
-
-fn ring(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> serde_json::Value {
-    serde_json::json!([
-        { "lon": min_lon, "lat": min_lat }, { "lon": max_lon, "lat": min_lat },
-        { "lon": max_lon, "lat": max_lat }, { "lon": min_lon, "lat": max_lat },
-    ])
-}
-
-async fn post(url: String, body: serde_json::Value) -> serde_json::Value {
-    let r = http().post(&url).json(&body).send().await.expect("POST");
-    let status = r.status();
-    let v: serde_json::Value = r.json().await.expect("json");
-    assert!(status.is_success(), "POST {url}: {status} {v}");
-    v
-}
-
-/// `line` with an NMEA 4.10 tag block naming `station` as its source.
-fn tagged(line: &str, station: &str) -> String {
-    let tag = format!("s:{station}");
-    let sum = tag.bytes().fold(0u8, |acc, b| acc ^ b);
-    format!("\\{tag}*{sum:02X}\\{line}\r\n")
-}
-
-/// gpsd's sample over TCP, a copy of one of its sentences as another
-/// station heard it, and a vessel that enters the port approach, berths
-/// and leaves its berth (REST, from a named feed).
-async fn traffic(suite: &Suite) {
-    let routes = suite.routes.http_url();
-    post(
-        format!("{routes}/v1/zones"),
-        serde_json::json!({ "name": "Oslo approach", "kind": "port_approach", "ring": ring(10.5, 59.7, 10.8, 59.92) }),
-    )
-    .await;
-    let berth = post(
-        format!("{routes}/v1/zones"),
-        serde_json::json!({ "name": "Sjursøya 1", "kind": "berth", "ring": ring(10.755, 59.885, 10.765, 59.895) }),
-    )
-    .await;
-    let now = porttrack_platform::time::now_ms();
-    post(
-        format!("{routes}/v1/port-calls"),
-        serde_json::json!({ "mmsi": MMSI, "destination": "NOOSL", "berth_id": berth["id"], "eta_ms": now + 3_600_000 }),
-    )
-    .await;
-
-    send_tcp(&suite.ingest, &sample_sentences()).await;
-    send_tcp(&suite.ingest, &tagged(SAMPLE_LINE, STATION)).await;
-
-    // Outside, into the approach, into the berth (slow), out of the berth.
-    let track = [
-        (59.5, 10.6, 10.0, 120),
-        (59.75, 10.65, 10.0, 90),
-        (59.89, 10.76, 0.1, 60),
-        (59.8, 10.7, 6.0, 30),
-    ];
-    let positions: Vec<serde_json::Value> = track
-        .iter()
-        .map(|(lat, lon, sog, age_s)| {
-            serde_json::json!({
-                "mmsi": MMSI, "lat": lat, "lon": lon, "sog_knots": sog,
-                "timestamp": rfc3339(now - age_s * 1000), "source": RADAR_FEED,
-            })
-        })
-        .collect();
-    post(
-        format!("{}/v1/positions", suite.ingest.http_url()),
-        serde_json::json!({ "positions": positions }),
-    )
-    .await;
-}
-
-/// One sample of a Prometheus text exposition.
-#[derive(Debug, Clone)]
-struct Sample {
-    name: String,
-    labels: BTreeMap<String, String>,
-    value: f64,
-}
-
-impl Sample {
-    fn has(&self, labels: &[(&str, &str)]) -> bool {
-        labels
-            .iter()
-            .all(|(k, v)| self.labels.get(*k).is_some_and(|x| x == v))
-    }
-}
-
-/// Parses what the exporter writes (label values without escapes).
-fn parse(text: &str) -> Vec<Sample> {
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|line| {
-            let (series, value) = line.rsplit_once(' ').expect("name and value");
-            let (name, labels) = match series.split_once('{') {
-                Some((name, rest)) => (name, rest.trim_end_matches('}')),
-                None => (series, ""),
-            };
-            let labels = labels
-                .split("\",")
-                .filter(|kv| !kv.is_empty())
-                .map(|kv| {
-                    let (k, v) = kv.split_once("=\"").expect("label");
-                    (k.to_owned(), v.trim_end_matches('"').to_owned())
-                })
-                .collect();
-            Sample {
-                name: name.to_owned(),
-                labels,
-                value: value.parse().expect("value"),
-            }
-        })
-        .collect()
-}
-
-async fn samples(service: &Service) -> Vec<Sample> {
-    parse(&metrics_text(service).await)
-}
-
-fn matching<'a>(samples: &'a [Sample], name: &str, labels: &[(&str, &str)]) -> Vec<&'a Sample> {
-    samples
-        .iter()
-        .filter(|s| s.name == name && s.has(labels))
-        .collect()
-}
-
-fn sum(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
-    matching(samples, name, labels)
-        .iter()
-        .map(|s| s.value)
-        .sum()
-}
-
-/// Waits until `check` holds for `service`'s metrics; the last samples
-/// are in the panic message otherwise.
-async fn until(service: &Service, what: &str, check: impl Fn(&[Sample]) -> bool) {
-    let timeout = Duration::from_secs(60);
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let now = samples(service).await;
-        if check(&now) {
-            return;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            let shown: Vec<String> = now
-                .iter()
-                .filter(|s| s.name.starts_with("porttrack_"))
-                .map(|s| format!("{} {:?} {}", s.name, s.labels, s.value))
-                .collect();
-            panic!(
-                "timed out after {timeout:?} waiting for: {what}\n{}",
-                shown.join("\n")
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// Messages per AIS type in gpsd's decode of its sample. gpsd merges the
@@ -560,42 +346,6 @@ async fn routes_metrics(suite: &Suite) {
     );
 }
 
-/// Runs `promtool check metrics` on `text`; its complaints, or "" if none.
-fn promtool_check(text: &str) -> String {
-    use std::io::Write;
-    let child = std::process::Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-            "promtool is not installed: this test needs it. Install it with \
-             `apt-get install prometheus` (Debian; scripts/test.sh does) or put \
-             promtool from a Prometheus release on PATH"
-        ),
-        Err(e) => panic!("cannot run promtool: {e}"),
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write to promtool");
-    let out = child.wait_with_output().expect("promtool");
-    let complaints = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if !out.status.success() && complaints.trim().is_empty() {
-        return format!("promtool exited with {}", out.status);
-    }
-    complaints.trim().to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn promtool_finds_nothing_to_complain_about_on_any_service() {
     let suite = Suite::start().await;
@@ -633,51 +383,6 @@ async fn promtool_finds_nothing_to_complain_about_on_any_service() {
         "promtool check metrics:\n{}",
         complaints.join("\n")
     );
-}
-
-/// One line of the metric contract.
-#[derive(Debug)]
-struct Contracted {
-    name: String,
-    kind: String,
-    labels: std::collections::BTreeSet<String>,
-}
-
-/// The metric contract dashboards and alert rules are written against
-/// (`helm/porttrack/files/METRICS.txt`), without its external section.
-/// `None` while the chart carries no files at all.
-fn contract() -> Option<Vec<Contracted>> {
-    let files = format!("{}/../../helm/porttrack/files", env!("CARGO_MANIFEST_DIR"));
-    let path = format!("{files}/METRICS.txt");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(_) if !std::path::Path::new(&files).exists() => return None,
-        Err(e) => panic!("{path}: {e}: the chart has files but no metric contract"),
-    };
-    let ours = text.split("# --- external").next().unwrap_or_default();
-    let lines = ours
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    Some(
-        lines
-            .map(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                let [name, kind, labels] = fields[..] else {
-                    panic!("{path}: not NAME TYPE LABELS: {line}")
-                };
-                Contracted {
-                    name: name.to_owned(),
-                    kind: kind.to_owned(),
-                    labels: labels
-                        .split(',')
-                        .filter(|l| *l != "-")
-                        .map(str::to_owned)
-                        .collect(),
-                }
-            })
-            .collect(),
-    )
 }
 
 /// Every metric the contract lists is on some service's `/metrics` after
@@ -726,7 +431,7 @@ async fn every_metric_in_the_contract_is_exposed_with_its_labels() {
             problems.push(format!("{}: no series on any service", c.name));
         }
         for s in series {
-            let labels: std::collections::BTreeSet<String> = s.labels.keys().cloned().collect();
+            let labels: BTreeSet<String> = s.labels.keys().cloned().collect();
             if labels != c.labels {
                 problems.push(format!(
                     "{}: labels {labels:?}, contract says {:?}",
