@@ -2,12 +2,16 @@
 //! receivers (or relayed by several feeds) is stored once.
 //!
 //! A duplicate is a message whose content, every decoded field, equals one
-//! accepted within the last `window`, whichever connection, transport or
-//! feed brought it. Messages are compared once decoded, so a multi-sentence
-//! message counts once however its fragments arrived. Two transmissions of
-//! one vessel are never equal within seconds (the UTC second and the radio
-//! state change every slot), so a window of a few seconds only catches
-//! copies. Memory is bounded: at most `max_entries` messages are
+//! taken in within the last `window` (queued for Kafka, skipped as a type
+//! PortTrack does not track, or refused by validation), whichever
+//! connection, transport or feed brought it. Messages are compared once
+//! decoded, so a multi-sentence message counts once however its fragments
+//! arrived. A message the produce queue had no room for is given back, so
+//! its next copy is taken. A vessel's position reports differ from one
+//! transmission to the next (the UTC second and the radio state change
+//! every slot), so a window of a few seconds catches copies, not news; an
+//! identical rebroadcast within it (static or binary data) carries nothing
+//! new either. Memory is bounded: at most `max_entries` messages are
 //! remembered, the oldest forgotten first.
 
 use std::{
