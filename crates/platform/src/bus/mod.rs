@@ -2,7 +2,8 @@
 //! Both keep what PortTrack relies on: topics, partitions chosen by key
 //! (murmur2, as Kafka's clients do), per-partition order, and committed
 //! offsets per consumer group. Services see only [`EventBus`] and
-//! [`Consumer`].
+//! [`Consumer`]; both backends report their figures as metrics
+//! ([`stats`]).
 
 mod kafka;
 mod memory;
