@@ -251,3 +251,87 @@ mod capture {
         write("consumer.json", &latest(consumer.context()));
     }
 }
+
+/// What `f` records, as Prometheus renders it.
+fn rendered(f: impl FnOnce()) -> String {
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    metrics::with_local_recorder(&recorder, f);
+    handle.render()
+}
+
+fn value(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+}
+
+#[test]
+fn reports_become_counters_that_only_grow_and_lag_that_follows_assignment() {
+    let first = fixture("consumer.json");
+    let mut second = first.clone();
+    for broker in second.brokers.values_mut() {
+        broker.txerrs += 2;
+        broker.txretries += 3;
+    }
+    let topic = second.topics.values_mut().next().expect("topic");
+    let name = topic.topic.clone();
+    // Partition 2 was revoked by a rebalance.
+    topic.partitions.get_mut(&2).expect("partition 2").desired = false;
+    let text = rendered(|| {
+        let stats = ClientStats::consumer(Some("g"));
+        stats.record(&first);
+        stats.record(&second);
+        stats.commit_failed();
+        stats.client_error();
+    });
+    let brokers = first.brokers.len() as f64;
+    let consumer = r#"client="consumer""#;
+    assert_eq!(
+        value(&text, &format!("{TX_RETRIES}{{{consumer}}}")),
+        Some(3.0 * brokers)
+    );
+    assert_eq!(
+        value(&text, &format!(r#"{ERRORS}{{{consumer},kind="tx"}}"#)),
+        Some(2.0 * brokers)
+    );
+    assert_eq!(
+        value(&text, &format!(r#"{ERRORS}{{{consumer},kind="client"}}"#)),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&text, &format!(r#"{ERRORS}{{{consumer},kind="rx"}}"#)),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(&text, &format!(r#"{COMMIT_FAILURES}{{group="g"}}"#)),
+        Some(1.0)
+    );
+    let lag = |p: i32| {
+        value(
+            &text,
+            &format!(r#"{CONSUMER_LAG}{{group="g",topic="{name}",partition="{p}"}}"#),
+        )
+    };
+    assert_eq!((lag(0), lag(1), lag(2)), (Some(6.0), Some(7.0), Some(0.0)));
+    assert!(
+        !text.contains(PRODUCER_QUEUE),
+        "consumers have no producer queue"
+    );
+}
+
+#[test]
+fn producers_report_their_queue_and_readers_no_lag_or_group() {
+    let text = rendered(|| {
+        let producer = ClientStats::producer();
+        producer.record(&fixture("producer.json"));
+        let reader = ClientStats::consumer(None);
+        reader.record(&fixture("consumer.json"));
+        reader.commit_failed();
+    });
+    assert_eq!(
+        value(&text, &format!(r#"{PRODUCER_QUEUE}{{client="producer"}}"#)),
+        Some(0.0)
+    );
+    assert!(!text.contains(CONSUMER_LAG), "{text}");
+    assert!(!text.contains(COMMIT_FAILURES), "{text}");
+}
