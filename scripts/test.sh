@@ -19,8 +19,9 @@ usage() {
     cat <<'EOF'
 Usage: scripts/test.sh [--long] [--keep-servers] [--servers-only] [--help]
 
-Installs what is missing (PostgreSQL server and gpsd-clients, for the AIS
-decoder's differential test, from Debian packages; tansu
+Installs what is missing (PostgreSQL server, gpsd-clients for the AIS
+decoder's differential test, and prometheus for promtool, which checks
+every service's /metrics, from Debian packages; tansu
 0.6.0 with cargo install, ~15 minutes the first time), starts PostgreSQL
 and tansu on free loopback ports, then runs:
   cargo fmt --all -- --check
@@ -131,6 +132,18 @@ run_step() {
     log "ok: $name"
 }
 
+# promtool (from Debian's prometheus package) lints every service's /metrics
+# in crates/porttrack/tests/metrics.rs; that test fails without it.
+ensure_promtool() {
+    if command -v promtool >/dev/null 2>&1; then
+        log "promtool found: $(command -v promtool)"
+        return 0
+    fi
+    log "promtool not found; installing prometheus from Debian packages"
+    apt_install prometheus
+    command -v promtool >/dev/null 2>&1 || die "installed prometheus but promtool is not on PATH"
+}
+
 start_servers() {
     make_run_dir
     SERVERS_STARTED=1
@@ -145,6 +158,7 @@ command -v cargo >/dev/null 2>&1 || die "cargo not found (looked on PATH and in 
 command -v python3 >/dev/null 2>&1 || die "python3 not found (used to pick free ports)"
 ensure_postgres
 ensure_gpsdecode
+ensure_promtool
 ensure_tansu
 
 # --- servers only -------------------------------------------------------------

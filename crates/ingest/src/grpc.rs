@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use porttrack_ais::Decoder;
 use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::ingest::v1::{
     IngestSummary, NmeaLine, PositionInput,
@@ -13,7 +12,8 @@ use tonic::{Request, Response, Status, Streaming};
 
 use crate::{
     batch::Batch,
-    intake::{Intake, Transport},
+    decoder::FeedDecoder,
+    intake::{Intake, Origin, Transport},
     scopes,
 };
 
@@ -75,22 +75,16 @@ impl IngestService for IngestGrpc {
     ) -> Result<Response<IngestSummary>, Status> {
         let mut stream = request.into_inner();
         let mut batch = Batch::default();
-        let mut decoder = Decoder::new(self.decoder);
+        let mut decoder = FeedDecoder::new(self.decoder);
         while let Some(NmeaLine { line, source }) = stream.message().await? {
-            let source = if source.is_empty() {
-                "grpc"
-            } else {
-                source.as_str()
+            let origin = Origin {
+                transport: Transport::Grpc,
+                source: if source.is_empty() { "grpc" } else { &source },
+                feed: Some(&source),
             };
             match self
                 .intake
-                .nmea_line(
-                    &mut decoder,
-                    &line,
-                    Transport::Grpc,
-                    source,
-                    Some(self.queue_wait),
-                )
+                .nmea_line(&mut decoder, &line, origin, Some(self.queue_wait))
                 .await
             {
                 Ok(outcome) => batch.add(outcome).await,

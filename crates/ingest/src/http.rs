@@ -8,7 +8,6 @@ use axum::{
     extract::{State, rejection::JsonRejection},
     routing::post,
 };
-use porttrack_ais::Decoder;
 use porttrack_platform::{ApiError, FieldViolation};
 use porttrack_proto::ingest::v1::{IngestSummary, PositionInput};
 use serde::{Deserialize, Serialize};
@@ -17,7 +16,8 @@ use porttrack_platform::auth::scoped;
 
 use crate::{
     batch::Batch,
-    intake::{Intake, Transport},
+    decoder::FeedDecoder,
+    intake::{Intake, Origin, Transport},
     scopes::WRITE,
 };
 
@@ -110,17 +110,16 @@ async fn post_nmea(
     let lines: Vec<&str> = body.lines().filter(|l| !l.trim().is_empty()).collect();
     check_size(lines.len())?;
     let mut batch = Batch::default();
-    let mut decoder = Decoder::new(state.decoder);
+    let mut decoder = FeedDecoder::new(state.decoder);
+    let origin = Origin {
+        transport: Transport::Http,
+        source: "http",
+        feed: None,
+    };
     for line in lines {
         match state
             .intake
-            .nmea_line(
-                &mut decoder,
-                line,
-                Transport::Http,
-                "http",
-                Some(state.queue_wait),
-            )
+            .nmea_line(&mut decoder, line, origin, Some(state.queue_wait))
             .await
         {
             Ok(outcome) => batch.add(outcome).await,

@@ -6,9 +6,17 @@
 //! and queue for Kafka keyed by MMSI ([`publisher`]); refusals are counted
 //! and sent to the dead-letter topic. Producers that wait for an answer get
 //! one only once Kafka has their events ([`batch`]).
+//!
+//! Along the way: [`decoder`] keeps each feed's reassembly state (counted
+//! as fragments pending), [`dedup`] drops copies of a message heard by
+//! several receivers, [`feed`] names feeds as a bounded metric label, and
+//! [`metrics`] names every metric.
 
 pub mod batch;
+pub mod decoder;
+pub mod dedup;
 pub mod domain;
+pub mod feed;
 pub mod grpc;
 pub mod http;
 pub mod intake;
@@ -48,6 +56,11 @@ pub struct IngestSettings {
     /// before it is told to back off.
     #[arg(long, env = "PORTTRACK_QUEUE_WAIT", default_value = "1s", value_parser = parse_duration)]
     pub queue_wait: Duration,
+    /// Copies of an AIS message (the same transmission heard by several
+    /// receivers) arriving within this of the first are dropped and
+    /// counted; 0 keeps every copy.
+    #[arg(long, env = "PORTTRACK_DEDUP_WINDOW", default_value = "5s", value_parser = parse_duration)]
+    pub dedup_window: Duration,
 }
 
 /// Everything `porttrack ingest` reads.
@@ -93,7 +106,7 @@ impl Ingest {
         metrics::describe();
         bus.ensure_topics(publisher::TOPICS).await?;
         let publisher = Publisher::new(bus.clone(), produce_queue as usize);
-        let intake = Intake::new(publisher);
+        let intake = Intake::new(publisher, settings.dedup_window);
         let decoder = DecoderConfig {
             checksum: ChecksumPolicy::Reject,
             fragment_timeout_ms: settings.fragment_timeout.as_millis() as u64,

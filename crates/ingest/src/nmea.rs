@@ -5,7 +5,7 @@
 
 use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Duration};
 
-use porttrack_ais::{Decoder, DecoderConfig};
+use porttrack_ais::DecoderConfig;
 use tokio::{
     io::{AsyncBufRead, AsyncBufReadExt, BufReader},
     net::{TcpListener, TcpStream, UdpSocket},
@@ -14,7 +14,8 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    intake::{Intake, Outcome, Transport},
+    decoder::FeedDecoder,
+    intake::{Intake, Origin, Outcome, Transport},
     metrics as m,
     publisher::PublishError,
 };
@@ -73,8 +74,13 @@ async fn serve_connection(
     drain: &CancellationToken,
 ) -> Result<(), std::io::Error> {
     let source = format!("tcp:{}", peer.ip());
+    let origin = Origin {
+        transport: Transport::Tcp,
+        source: &source,
+        feed: None,
+    };
     let mut reader = BufReader::new(stream);
-    let mut decoder = Decoder::new(config.decoder);
+    let mut decoder = FeedDecoder::new(config.decoder);
     let mut buf = Vec::with_capacity(256);
     loop {
         let read = tokio::select! {
@@ -89,10 +95,7 @@ async fn serve_connection(
         if line.trim().is_empty() {
             continue;
         }
-        match intake
-            .nmea_line(&mut decoder, &line, Transport::Tcp, &source, None)
-            .await
-        {
+        match intake.nmea_line(&mut decoder, &line, origin, None).await {
             Ok(outcome) => confirm_in_background(outcome),
             Err(err) => return Err(std::io::Error::other(err)),
         }
@@ -105,7 +108,7 @@ pub async fn serve_udp(
     config: NmeaConfig,
     drain: CancellationToken,
 ) -> Result<(), std::io::Error> {
-    let mut decoders: HashMap<SocketAddr, Decoder> = HashMap::new();
+    let mut decoders: HashMap<SocketAddr, FeedDecoder> = HashMap::new();
     let mut buf = vec![0u8; 65_536];
     loop {
         let (len, peer) = tokio::select! {
@@ -117,18 +120,22 @@ pub async fn serve_udp(
         }
         let decoder = decoders
             .entry(peer)
-            .or_insert_with(|| Decoder::new(config.decoder));
+            .or_insert_with(|| FeedDecoder::new(config.decoder));
         let source = format!("udp:{}", peer.ip());
+        let origin = Origin {
+            transport: Transport::Udp,
+            source: &source,
+            feed: None,
+        };
         let text = String::from_utf8_lossy(&buf[..len]);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             match intake
-                .nmea_line(decoder, line, Transport::Udp, &source, Some(Duration::ZERO))
+                .nmea_line(decoder, line, origin, Some(Duration::ZERO))
                 .await
             {
                 Ok(outcome) => confirm_in_background(outcome),
-                Err(PublishError::Full) => {
-                    metrics::counter!(m::BACKPRESSURE, "transport" => "udp").increment(1)
-                }
+                // Dropped: UDP cannot be slowed; the intake counted it.
+                Err(PublishError::Full) => {}
                 Err(err) => tracing::warn!(error = %err, "UDP line not queued"),
             }
         }

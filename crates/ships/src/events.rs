@@ -117,11 +117,22 @@ pub async fn index_loop(
         }
         let _span = reader.process_span(&records).entered();
         for record in &records {
-            if let Some(Change::Position(p)) = decode(record) {
-                live.apply(p);
+            if let Some(Change::Position(p)) = decode(record)
+                && live.apply(p)
+            {
+                record_event_time_lag(&p);
             }
         }
     }
+}
+
+/// How far behind the vessel's own clock a live position is applied: the
+/// freshness an operator sees. The database snapshot loaded at start is
+/// not counted (it is old by design). A timestamp slightly in the future
+/// (clock skew the domain tolerates) counts as 0.
+fn record_event_time_lag(p: &Position) {
+    let lag_ms = porttrack_platform::time::now_ms().saturating_sub(p.observed_at_ms);
+    metrics::histogram!(m::EVENT_TIME_LAG).record(lag_ms.max(0) as f64 / 1000.0);
 }
 
 async fn committed_or_start(

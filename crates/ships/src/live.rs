@@ -26,7 +26,8 @@ impl Default for Live {
 }
 
 impl Live {
-    pub fn apply(&self, p: Position) {
+    /// True when `p` moved its vessel (it was newer than the last one).
+    pub fn apply(&self, p: Position) -> bool {
         let (applied, len) = {
             let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
             (index.apply(p), index.len())
@@ -37,6 +38,7 @@ impl Live {
             // No subscribers is normal, not an error.
             let _ = self.updates.send(p);
         }
+        applied
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, Index> {

@@ -1,5 +1,7 @@
 //! Metric names of the ships service. No MMSI is ever a label.
 
+use porttrack_proto::events::v1::topics;
+
 pub const STORED: &str = "porttrack_ships_changes_stored_total";
 pub const APPLIED: &str = "porttrack_ships_positions_applied_total";
 pub const TRACKED: &str = "porttrack_ships_vessels_tracked";
@@ -7,25 +9,50 @@ pub const UNREADABLE: &str = "porttrack_ships_unreadable_records_total";
 pub const STORE_ERRORS: &str = "porttrack_ships_store_errors_total";
 pub const COMMIT_ERRORS: &str = "porttrack_ships_commit_errors_total";
 pub const SUBSCRIBERS: &str = "porttrack_ships_live_subscribers";
+pub const EVENT_TIME_LAG: &str = "porttrack_ships_event_time_lag_seconds";
 
 pub fn describe() {
+    use metrics::Unit::Count;
     metrics::describe_counter!(
         STORED,
+        Count,
         "Position and static changes written to the database."
     );
     metrics::describe_counter!(
         APPLIED,
+        Count,
         "Positions that moved a vessel in the in-memory index."
     );
-    metrics::describe_gauge!(TRACKED, "Vessels in the in-memory index.");
+    metrics::describe_gauge!(TRACKED, Count, "Vessels in the in-memory index.");
     metrics::describe_counter!(
         UNREADABLE,
+        Count,
         "Kafka records skipped because they could not be decoded."
     );
     metrics::describe_counter!(
         STORE_ERRORS,
+        Count,
         "Database writes that failed and were retried."
     );
-    metrics::describe_counter!(COMMIT_ERRORS, "Kafka offset commits that failed.");
-    metrics::describe_gauge!(SUBSCRIBERS, "Open live position streams (gRPC and SSE).");
+    metrics::describe_counter!(COMMIT_ERRORS, Count, "Kafka offset commits that failed.");
+    metrics::describe_gauge!(
+        SUBSCRIBERS,
+        Count,
+        "Open live position streams (gRPC and SSE)."
+    );
+    metrics::describe_histogram!(
+        EVENT_TIME_LAG,
+        metrics::Unit::Seconds,
+        "Time from a position's AIS timestamp to its application in the live index."
+    );
+    // Present (at 0) before the first position, for rates and alerts.
+    metrics::counter!(APPLIED).increment(0);
+    metrics::gauge!(TRACKED).increment(0.0);
+    metrics::counter!(STORED).increment(0);
+    metrics::counter!(STORE_ERRORS).increment(0);
+    metrics::counter!(COMMIT_ERRORS).increment(0);
+    metrics::gauge!(SUBSCRIBERS).increment(0.0);
+    for topic in [topics::POSITIONS, topics::STATIC] {
+        metrics::counter!(UNREADABLE, "topic" => topic).increment(0);
+    }
 }

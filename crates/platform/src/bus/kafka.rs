@@ -19,7 +19,7 @@ use rdkafka::{
     producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _},
 };
 
-use super::{BusError, Delivery, OutRecord, PartitionOffsets, Record};
+use super::{BusError, Delivery, OutRecord, PartitionOffsets, Record, stats};
 use crate::settings::BusSettings;
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,7 +28,7 @@ pub struct KafkaBus {
     brokers: String,
     client_id: String,
     instance_id: Option<String>,
-    producer: FutureProducer,
+    producer: FutureProducer<Observed>,
     partitions: i32,
     replication: i32,
 }
@@ -58,7 +58,8 @@ impl KafkaBus {
                 "queue.buffering.max.messages",
                 settings.produce_queue.to_string(),
             )
-            .create()?;
+            .set(stats::INTERVAL_KEY, stats::INTERVAL_MS.to_string())
+            .create_with_context(Observed::new(stats::ClientStats::producer()))?;
         Ok(Self {
             brokers: brokers.to_owned(),
             client_id: client_id.to_owned(),
@@ -135,7 +136,9 @@ impl KafkaBus {
         if let Some(instance) = &self.instance_id {
             config.set("group.instance.id", format!("{group}-{instance}"));
         }
-        let consumer: ObservedConsumer = config.create_with_context(Observed)?;
+        config.set(stats::INTERVAL_KEY, stats::INTERVAL_MS.to_string());
+        let consumer: ObservedConsumer =
+            config.create_with_context(Observed::new(stats::ClientStats::consumer(Some(group))))?;
         consumer.subscribe(topics)?;
         Ok(KafkaConsumer {
             consumer: Arc::new(consumer),
@@ -151,7 +154,8 @@ impl KafkaBus {
         // committed; a unique one keeps readers out of each other's way.
         let group = format!("{}-reader-{}", self.client_id, uuid::Uuid::now_v7());
         let consumer: ObservedConsumer = consumer_config(&self.brokers, &self.client_id, &group)
-            .create_with_context(Observed)?;
+            .set(stats::INTERVAL_KEY, stats::INTERVAL_MS.to_string())
+            .create_with_context(Observed::new(stats::ClientStats::consumer(None)))?;
         let consumer = Arc::new(consumer);
         let partitions = partition_count(consumer.clone(), topic).await?;
         let mut tpl = TopicPartitionList::new();
@@ -250,9 +254,18 @@ fn consumer_config(brokers: &str, client_id: &str, group: &str) -> ClientConfig 
     config
 }
 
-/// librdkafka's own log lines and rebalances, as structured log events.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Observed;
+/// librdkafka's own log lines and rebalances, as structured log events;
+/// its statistics and errors, as metrics.
+#[derive(Debug)]
+pub struct Observed {
+    stats: stats::ClientStats,
+}
+
+impl Observed {
+    fn new(stats: stats::ClientStats) -> Self {
+        Self { stats }
+    }
+}
 
 impl ClientContext for Observed {
     fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
@@ -272,7 +285,12 @@ impl ClientContext for Observed {
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
+        self.stats.client_error();
         tracing::warn!(target: "librdkafka", %error, reason, "client error");
+    }
+
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        self.stats.record(&statistics);
     }
 }
 
@@ -332,6 +350,7 @@ impl KafkaConsumer {
         tokio::task::spawn_blocking(move || consumer.commit(&tpl, CommitMode::Sync))
             .await
             .map_err(|_| BusError::Closed)?
+            .inspect_err(|_| self.consumer.context().stats.commit_failed())
             .map_err(BusError::from)
     }
 }

@@ -118,6 +118,16 @@ impl MemoryLog {
             .collect()
     }
 
+    /// Next offset to be written, per partition of `topic` (for lag).
+    pub fn end_offsets(&self, topic: &str) -> PartitionOffsets {
+        self.lock()
+            .topics
+            .get(topic)
+            .map_or_else(PartitionOffsets::new, |parts| {
+                (0..).zip(parts.iter().map(Partition::end)).collect()
+            })
+    }
+
     pub fn consumer(
         &self,
         group: Option<&str>,

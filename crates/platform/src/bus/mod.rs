@@ -2,11 +2,13 @@
 //! Both keep what PortTrack relies on: topics, partitions chosen by key
 //! (murmur2, as Kafka's clients do), per-partition order, and committed
 //! offsets per consumer group. Services see only [`EventBus`] and
-//! [`Consumer`].
+//! [`Consumer`]; both backends report their figures as metrics
+//! ([`stats`]).
 
 mod kafka;
 mod memory;
 mod murmur2;
+pub mod stats;
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
@@ -188,13 +190,17 @@ impl EventBus {
         let group = self.name(group);
         let topics: Vec<String> = topics.iter().map(|t| self.name(t)).collect();
         let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
-        let inner = match &self.backend {
-            Backend::Kafka(k) => Inner::Kafka(k.group_consumer(&group, &topics)?),
-            Backend::Memory(m) => {
-                Inner::Memory(m.consumer(Some(&group), &topics, &BTreeMap::new()))
-            }
+        let (inner, lag) = match &self.backend {
+            Backend::Kafka(k) => (Inner::Kafka(k.group_consumer(&group, &topics)?), None),
+            Backend::Memory(m) => (
+                Inner::Memory(m.consumer(Some(&group), &topics, &BTreeMap::new())),
+                // librdkafka reports Kafka lag; the embedded log is watched.
+                stats::LagWatch::embedded(m.clone(), &group, &topics),
+            ),
         };
-        Ok(Consumer::new(inner, self.prefix.clone(), Some(group)))
+        let mut consumer = Consumer::new(inner, self.prefix.clone(), Some(group));
+        consumer._lag = lag;
+        Ok(consumer)
     }
 
     /// A reader of every partition of `topic`, from `start` (partitions not
@@ -283,6 +289,8 @@ pub struct Consumer {
     prefix: Arc<str>,
     group: Option<String>,
     uncommitted: BTreeMap<(Arc<str>, i32), i64>,
+    /// Reports an embedded group's lag for as long as it lives.
+    _lag: Option<stats::LagWatch>,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -300,6 +308,7 @@ impl Consumer {
             prefix,
             group,
             uncommitted: BTreeMap::new(),
+            _lag: None,
         }
     }
 

@@ -5,8 +5,9 @@
 //!   `porttrack_platform::outbox::relay` publishes waiting events in order and deletes them once
 //!   the broker has confirmed them (at least once, never lost).
 //! - In: [`positions_loop`] applies the position stream (see
-//!   [`positions`]).
+//!   [`positions`]), counting zone events and port calls ([`metrics`]).
 
+pub mod metrics;
 mod positions;
 
 use porttrack_platform::{BusError, EventBus, TopicSpec};

@@ -13,7 +13,7 @@ use prost::Message as _;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
-use super::BoxError;
+use super::{BoxError, metrics as m};
 use crate::{domain::Fix, store::Store};
 
 pub const GROUP: &str = "porttrack-routes";
@@ -40,6 +40,7 @@ pub async fn positions_loop(
     store: Store,
     drain: CancellationToken,
 ) -> Result<(), BoxError> {
+    m::describe();
     let mut consumer = bus.group_consumer(GROUP, &[topics::POSITIONS])?;
     let mut records = Vec::with_capacity(BATCH);
     loop {
@@ -54,9 +55,10 @@ pub async fn positions_loop(
         for record in &records {
             let span = consumer.process_span(std::slice::from_ref(record));
             if let Some(fix) = span.in_scope(|| decode(record)) {
-                retry(&drain, || store.apply_fix(&fix, &zones))
+                let applied = retry(&drain, || store.apply_fix(&fix, &zones))
                     .instrument(span)
                     .await?;
+                m::applied(&applied);
             }
             consumer.mark_done(record);
         }
