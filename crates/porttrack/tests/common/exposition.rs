@@ -145,36 +145,32 @@ pub struct Contracted {
 /// The metric contract dashboards and alert rules are written against
 /// (`helm/porttrack/files/METRICS.txt`), without its external section.
 /// `None` while the chart carries no files at all.
-pub fn contract() -> Option<Vec<Contracted>> {
-    let files = format!("{}/../../helm/porttrack/files", env!("CARGO_MANIFEST_DIR"));
-    let path = format!("{files}/METRICS.txt");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(_) if !std::path::Path::new(&files).exists() => return None,
-        Err(e) => panic!("{path}: {e}: the chart has files but no metric contract"),
-    };
+pub fn contract() -> Vec<Contracted> {
+    let path = format!(
+        "{}/../../helm/porttrack/files/METRICS.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let ours = text.split("# --- external").next().unwrap_or_default();
     let lines = ours
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'));
-    Some(
-        lines
-            .map(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                let [name, kind, labels] = fields[..] else {
-                    panic!("{path}: not NAME TYPE LABELS: {line}")
-                };
-                Contracted {
-                    name: name.to_owned(),
-                    kind: kind.to_owned(),
-                    labels: labels
-                        .split(',')
-                        .filter(|l| *l != "-")
-                        .map(str::to_owned)
-                        .collect(),
-                }
-            })
-            .collect(),
-    )
+    lines
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let [name, kind, labels] = fields[..] else {
+                panic!("{path}: not NAME TYPE LABELS: {line}")
+            };
+            Contracted {
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                labels: labels
+                    .split(',')
+                    .filter(|l| *l != "-")
+                    .map(str::to_owned)
+                    .collect(),
+            }
+        })
+        .collect()
 }
