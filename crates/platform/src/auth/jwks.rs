@@ -22,7 +22,7 @@ const URL_TTL: Duration = Duration::from_secs(300);
 /// Unknown key ids make us ask again, but not more often than this: a
 /// stream of tokens with made-up key ids must not become a flood of
 /// requests to the issuer.
-const REFETCH_FLOOR: Duration = Duration::from_secs(10);
+const REFETCH_FLOOR: Duration = Duration::from_secs(5);
 /// A file is checked for changes at most this often.
 const FILE_CHECK: Duration = Duration::from_secs(1);
 

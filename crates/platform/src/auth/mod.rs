@@ -94,7 +94,10 @@ pub enum AuthSetupError {
 
 #[derive(Deserialize)]
 struct Claims {
-    sub: String,
+    /// Optional here so a missing subject is reported as such, not as a
+    /// malformed token.
+    #[serde(default)]
+    sub: Option<String>,
     /// Space-separated (RFC 8693 `scope`).
     #[serde(default)]
     scope: Option<String>,
@@ -243,7 +246,7 @@ impl Verifier {
             .collect();
         scopes.extend(claims.scp.unwrap_or_default());
         Ok(Principal {
-            subject: claims.sub,
+            subject: claims.sub.ok_or(AuthFailure::MissingClaim)?,
             scopes,
         })
     }
