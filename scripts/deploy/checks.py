@@ -448,7 +448,7 @@ def main() -> int:
         except Failed as e:
             failed.append(name)
             print(f"FAIL  {name} ({time.monotonic() - started:.1f}s): {e}", flush=True)
-        except Exception:  # a crashing check is a failing check
+        except (Exception, SystemExit):  # a crashing check is a failing check
             failed.append(name)
             print(f"FAIL  {name}: crashed\n{traceback.format_exc()}", flush=True)
     print()

@@ -126,7 +126,7 @@ def kafka_topics(files: dict) -> None:
     topics = proto_topics()
     missing = sorted(set(topics) - set(TOPIC_POLICY))
     if missing:
-        raise SystemExit(f"gen_k8s: no retention policy for topic(s) {missing}: add them to TOPIC_POLICY")
+        raise ValueError(f"gen_k8s: no retention policy for topic(s) {missing}: add them to TOPIC_POLICY")
     objs = []
     for name in topics:
         objs.append({
