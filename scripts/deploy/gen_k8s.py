@@ -7,8 +7,9 @@
   k8s/kafka/base/           Strimzi KafkaTopics for every topic in proto/
   k8s/kafka/overlays/<env>/ the same topics sized (and prefixed) per env
 
-Helm hooks (the preflight Job, the `helm test` Pod) are left out: without
-Helm nothing would run them at the right moment (see k8s/README.md).
+Helm hooks are left out of the overlays: without Helm nothing would run them
+at the right moment. The preflight Job is written beside each overlay
+(overlays/<env>/preflight/job.yaml) to be run by hand (see k8s/README.md).
 
   python3 scripts/deploy/gen_k8s.py          regenerate
   python3 scripts/deploy/gen_k8s.py --check  fail if k8s/ is not in step
@@ -173,8 +174,12 @@ def generate() -> dict[str, str]:
         "resources": ["porttrack.yaml"]}))
     base = {key(o): o for o in base_objs}
     for env in chart.ENVIRONMENTS:
-        wanted = plain(chart.render(chart.env_values(env), env, chart=c, namespace=namespace(env)))
-        overlay(files, env, base, wanted)
+        rendered = chart.render(chart.env_values(env), env, chart=c, namespace=namespace(env), upgrade=True)
+        overlay(files, env, base, plain(rendered))
+        # Not part of the overlay: applied by hand before a new version (k8s/README.md).
+        jobs = [o for o in rendered.kinds("Job") if chart.is_hook(o)]
+        if jobs:
+            write(files, f"overlays/{env}/preflight/job.yaml", jobs)
     kafka_topics(files)
     return files
 
