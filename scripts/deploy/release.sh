@@ -63,19 +63,35 @@ argo)
     done
     ;;
 flagger)
+    # What each Canary had analysed before, to tell its new run from the last one.
+    declare -A before=()
+    for svc in "${SERVICES[@]}"; do
+        before[$svc]="$(kubectl get canary "$RELEASE-$svc" --namespace "$NAMESPACE" \
+            -o jsonpath='{.status.lastAppliedSpec}' 2>/dev/null || true)"
+    done
     helm "${args[@]}" || rollback
     for svc in "${SERVICES[@]}"; do
         canary="$RELEASE-$svc"
         kubectl get canary "$canary" --namespace "$NAMESPACE" >/dev/null 2>&1 || continue
         log "watching canary $canary"
-        # Flagger sets status.phase; wait until it leaves the running phases.
         deadline=$((SECONDS + 5400))
+        # Flagger notices a new template within its control loop (seconds).
+        settled=$((SECONDS + 120))
         while :; do
             phase="$(kubectl get canary "$canary" --namespace "$NAMESPACE" -o jsonpath='{.status.phase}')"
-            case "$phase" in
-            Succeeded | Initialized) break ;;
-            Failed) rollback ;;
-            esac
+            applied="$(kubectl get canary "$canary" --namespace "$NAMESPACE" -o jsonpath='{.status.lastAppliedSpec}')"
+            # First install: Flagger initializes the primary without analysis.
+            if [[ -z "${before[$svc]}" && "$phase" == Initialized ]]; then break; fi
+            # Failed: this release's analysis failed (or, unchanged, the last one's still stands).
+            if [[ "$phase" == Failed ]] && { [[ "$applied" != "${before[$svc]}" ]] || ((SECONDS > settled)); }; then
+                rollback
+            fi
+            if [[ "$applied" != "${before[$svc]}" && "$phase" == Succeeded ]]; then break; fi
+            # Same pod template as before (nothing to release for this service).
+            if [[ "$applied" == "${before[$svc]}" && "$phase" == Succeeded ]] && ((SECONDS > settled)); then
+                log "$canary: no change to analyse"
+                break
+            fi
             ((SECONDS < deadline)) || rollback
             sleep 15
         done
