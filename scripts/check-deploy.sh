@@ -8,7 +8,8 @@
 #
 # Installs what is missing: PyPI tools into target/deploy-tools/venv (pinned),
 # Debian's prometheus (promtool), prometheus-alertmanager (amtool),
-# netcat-openbsd and PostgreSQL. Idempotent; safe to rerun.
+# netcat-openbsd and PostgreSQL. Needs kubectl (kustomize v5) on PATH, as the
+# machine image has it. Idempotent; safe to rerun.
 #
 # Usage: scripts/check-deploy.sh [--only SUBSTRING] [--regenerate]
 #   --only SUBSTRING  run only the checks whose name contains SUBSTRING
@@ -84,7 +85,19 @@ ensure_command() {
     command -v "$cmd" >/dev/null 2>&1 || die "installed $pkg but $cmd is not on PATH"
 }
 
+# kustomize's own engine, as `kubectl kustomize` (offline: no cluster). The
+# machine image ships kubectl with kustomize v5; Debian's kubernetes-client
+# (kubectl 1.20, kustomize v2) is too old to read the overlays.
+ensure_kustomize() {
+    local v
+    command -v kubectl >/dev/null 2>&1 ||
+        die "kubectl not found (needed for 'kubectl kustomize'): install kubectl >= 1.27 from the Kubernetes or Google Cloud apt repository, or put a kubectl binary on PATH"
+    v="$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\).*/\1/p')"
+    [[ "${v:-0}" -ge 5 ]] || die "kubectl's kustomize is v${v:-?}; need v5 or newer (kubectl >= 1.27)"
+}
+
 ensure_python_tools
+ensure_kustomize
 ensure_command promtool prometheus
 ensure_command amtool prometheus-alertmanager
 ensure_command nc netcat-openbsd

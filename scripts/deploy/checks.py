@@ -412,7 +412,7 @@ def workflows():
     return f"{len(files)} workflow(s) valid"
 
 
-@check("k8s/ in step with the chart; overlays reproduce each environment's render")
+@check("k8s/ in step with the chart; kubectl kustomize of each overlay equals that environment's render")
 def k8s_in_step():
     from io import StringIO
     import contextlib

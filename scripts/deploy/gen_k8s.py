@@ -12,7 +12,9 @@ at the right moment. The preflight Job is written beside each overlay
 (overlays/<env>/preflight/job.yaml) to be run by hand (see k8s/README.md).
 
   python3 scripts/deploy/gen_k8s.py          regenerate
-  python3 scripts/deploy/gen_k8s.py --check  fail if k8s/ is not in step
+  python3 scripts/deploy/gen_k8s.py --check  fail if k8s/ is not in step, or if
+                                             `kubectl kustomize` of an overlay is not
+                                             exactly that environment's Helm render
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import argparse
 import difflib
 import pathlib
 import re
+import subprocess
 import sys
-import tempfile
 
 import jsonpatch
 import yaml
@@ -193,25 +195,18 @@ def on_disk() -> dict[str, str]:
     return out
 
 
-def apply_overlay(env: str, files: dict[str, str]) -> list[dict]:
-    """What the overlay yields, applied with an RFC 6902 engine (jsonpatch):
-    the generator's own round trip, proving the patches reproduce the render."""
-    load = lambda rel: [o for o in yaml.safe_load_all(files[rel]) if o]  # noqa: E731
-    objs = {key(o): o for o in load("base/porttrack.yaml")}
-    k = yaml.safe_load(files[f"overlays/{env}/kustomization.yaml"])
-    for p in k["patches"]:
-        if "path" in p:
-            t = p["target"]
-            api = f'{t["group"]}/{t["version"]}' if "group" in t else t["version"]
-            ops = yaml.safe_load(files[f"overlays/{env}/{p['path']}"])
-            objs[(api, t["kind"], t["name"])] = jsonpatch.apply_patch(objs[(api, t["kind"], t["name"])], ops)
-        else:
-            d = yaml.safe_load(p["patch"])
-            assert d["$patch"] == "delete"
-            del objs[(d["apiVersion"], d["kind"], d["metadata"]["name"])]
-    if "added.yaml" in k["resources"]:
-        objs.update({key(o): o for o in load(f"overlays/{env}/added.yaml")})
-    return list(objs.values())
+def kustomize(rel: str) -> list[dict]:
+    """`kubectl kustomize` (kustomize's own engine, offline) of a directory under k8s/."""
+    p = subprocess.run(["kubectl", "kustomize", str(K8S / rel)], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise ValueError(f"kubectl kustomize k8s/{rel} failed:\n{p.stderr}")
+    return [o for o in yaml.safe_load_all(p.stdout) if o]
+
+
+def without_namespace(obj: dict) -> dict:
+    obj = dict(obj, metadata=dict(obj["metadata"]))
+    obj["metadata"].pop("namespace", None)
+    return obj
 
 
 def check() -> int:
@@ -224,17 +219,31 @@ def check() -> int:
                 (disk.get(rel) or "").splitlines(True), (fresh.get(rel) or "").splitlines(True),
                 f"k8s/{rel} (committed)", f"k8s/{rel} (from the chart)", n=1))
             problems.append(diff[:3000] or f"k8s/{rel}: missing")
-    c = chart.load()
-    for env in chart.ENVIRONMENTS:
-        want = sorted(plain(chart.render(chart.env_values(env), env, chart=c, namespace=namespace(env))), key=key)
-        got = sorted(apply_overlay(env, fresh), key=key)
-        if want != got:
-            problems.append(f"overlays/{env}: applying its patches to base does not give the {env} render")
+    if not problems:  # kustomize reads the committed files: only once they are right
+        c = chart.load()
+        for env in chart.ENVIRONMENTS:
+            want = sorted(plain(chart.render(chart.env_values(env), env, chart=c, namespace=namespace(env))), key=key)
+            built = kustomize(f"overlays/{env}")
+            wrong_ns = [key(o) for o in built if o["metadata"].get("namespace") != namespace(env)]
+            got = sorted((without_namespace(o) for o in built), key=key)
+            if want != got:
+                diff = "".join(difflib.unified_diff(chart.dump(want).splitlines(True), chart.dump(got).splitlines(True),
+                                                    f"helm render ({env})", f"kubectl kustomize overlays/{env}", n=2))
+                problems.append(f"overlays/{env}: kustomize build differs from the {env} render:\n{diff[:4000]}")
+            if wrong_ns:
+                problems.append(f"overlays/{env}: objects outside {namespace(env)}: {wrong_ns[:5]}")
+        for env in chart.ENVIRONMENTS:
+            topics = kustomize(f"kafka/overlays/{env}")
+            prefix = chart.merge(c.values["kafka"], chart.env_values(env).get("kafka", {})).get("topicPrefix", "")
+            names = sorted(t["spec"]["topicName"] for t in topics)
+            if names != sorted(prefix + t for t in proto_topics()):
+                problems.append(f"kafka/overlays/{env}: topics {names}")
     if problems:
         print("k8s/ is out of step with the chart:", *problems, sep="\n", file=sys.stderr)
         print("Regenerate with: python3 scripts/deploy/gen_k8s.py (in the check-deploy venv)", file=sys.stderr)
         return 1
-    print(f"k8s/ in step with the chart: {len(fresh)} files; {len(chart.ENVIRONMENTS)} overlays reproduce their renders")
+    print(f"k8s/ in step with the chart: {len(fresh)} files; kustomize builds of {len(chart.ENVIRONMENTS)} overlays "
+          "equal their Helm renders")
     return 0
 
 
