@@ -96,7 +96,28 @@ ensure_kustomize() {
     [[ "${v:-0}" -ge 5 ]] || die "kubectl's kustomize is v${v:-?}; need v5 or newer (kubectl >= 1.27)"
 }
 
+# JSON Schemas of the Gateway API and Prometheus Operator CRDs, as npm ships them.
+NODE_TOOLS=("@kubernetes-models/gateway-api@2.0.0" "@kubernetes-models/prometheus-operator@6.0.0")
+ensure_node_tools() {
+    command -v node >/dev/null 2>&1 || die "node not found: apt-get install nodejs npm"
+    command -v npm >/dev/null 2>&1 || die "npm not found: apt-get install npm"
+    local stamp
+    stamp="$TOOLS/node/.stamp-$(printf '%s\n' "${NODE_TOOLS[@]}" | sha256sum | cut -c1-16)"
+    if [[ -f "$stamp" ]]; then
+        log "CRD schema packages found in $TOOLS/node"
+        return 0
+    fi
+    log "installing ${NODE_TOOLS[*]} into $TOOLS/node"
+    rm -rf "$TOOLS/node"
+    mkdir -p "$TOOLS/node"
+    printf '{"name":"porttrack-deploy-tools","private":true,"type":"module"}\n' >"$TOOLS/node/package.json"
+    npm install --prefix "$TOOLS/node" --no-audit --no-fund --loglevel=error "${NODE_TOOLS[@]}" ||
+        die "npm install failed; by hand: npm install --prefix $TOOLS/node ${NODE_TOOLS[*]}"
+    touch "$stamp"
+}
+
 ensure_python_tools
+ensure_node_tools
 ensure_kustomize
 ensure_command promtool prometheus
 ensure_command amtool prometheus-alertmanager
@@ -125,6 +146,7 @@ if [[ -z "${PORTTRACK_TEST_DATABASE_URL:-}" ]]; then
 fi
 
 export PATH="$VENV/bin:$PATH"
+export PORTTRACK_DEPLOY_NODE_MODULES="$TOOLS/node/node_modules"
 if ((REGENERATE)); then
     python scripts/deploy/gen_schema.py
     python scripts/deploy/gen_k8s.py
