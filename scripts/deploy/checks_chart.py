@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import shutil
 import tempfile
 
@@ -45,6 +46,57 @@ def migrations_in_step():
             problems.append(f"{svc}: chart knows migration {f['migration']}, newest is {found[-1]}")
     fail_if(problems)
     return f"{len(facts)} services"
+
+
+@check("every setting, subcommand, path and gRPC method the chart uses exists in the code")
+def settings_match_the_binary():
+    need_renders()
+    sources = "\n".join(p.read_text() for p in (ROOT / "crates").glob("*/src/**/*.rs"))
+    known = set(re.findall(r'env = "(PORTTRACK_[A-Z0-9_]+)"', sources))
+    cli = (ROOT / "crates" / "porttrack" / "src" / "lib.rs").read_text()
+    enum = cli[cli.index("pub enum Command {"):]
+    enum = enum[:enum.index("\n}")]
+    commands = {m.lower() for m in re.findall(r"^    ([A-Z][a-z]+)[({]", enum, re.M)}
+    problems, used = set(), set()
+    for case, r in RENDERS.items():
+        for cm in r.kinds("ConfigMap"):
+            used |= {k for k in (cm.get("data") or {}) if k.startswith("PORTTRACK_")}
+        for w in r.kinds("Deployment", "Rollout"):
+            c = w["spec"]["template"]["spec"]["containers"][0]
+            used |= {e["name"] for e in c.get("env", []) if e["name"].startswith("PORTTRACK_")}
+            if c["args"][0] not in commands:
+                problems.add(f"{case}: {w['kind']}/{w['metadata']['name']} runs `porttrack {c['args'][0]}`, "
+                             f"not a subcommand ({sorted(commands)})")
+    problems |= {f"{name} is set by the chart but read nowhere in crates/" for name in sorted(used - known)}
+    # Probe and scrape paths are routes the platform serves.
+    served = set(re.findall(r'\.route\(\s*"(/[^"]+)"', (ROOT / "crates" / "platform" / "src" / "server.rs").read_text()))
+    for case, r in RENDERS.items():
+        for w in r.kinds("Deployment", "Rollout"):
+            c = w["spec"]["template"]["spec"]["containers"][0]
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                path = (c.get(probe) or {}).get("httpGet", {}).get("path")
+                if path and path not in served:
+                    problems.add(f"{case}: {probe} asks {path}, which the platform does not serve ({sorted(served)})")
+        for sm in r.kinds("ServiceMonitor"):
+            for ep in sm["spec"]["endpoints"]:
+                if ep.get("path", "/metrics") not in served:
+                    problems.add(f"{case}: ServiceMonitor scrapes {ep.get('path')}, not served")
+    # `helm test` queries routes and methods that exist.
+    text = (chart.CHART / "templates" / "_helpers.tpl").read_text()
+    facts = yaml.safe_load(text.split('{{- define "porttrack.facts" -}}')[1].split("{{- end }}")[0])
+    for svc, f in facts.items():
+        routes = "\n".join(p.read_text() for p in (ROOT / "crates" / svc / "src").rglob("*.rs"))
+        if f["restQuery"] and f'.route("{f["restQuery"].split("?")[0]}"' not in routes:
+            problems.add(f"helm test asks {svc} for {f['restQuery']}, which it does not route")
+        protos = "\n".join(p.read_text() for p in (ROOT / "proto").rglob("*.proto"))
+        package, _, service = f["grpcService"].rpartition(".")
+        if f"package {package};" not in protos or f"service {service} {{" not in protos:
+            problems.add(f"{svc}: gRPC service {f['grpcService']} is not in proto/")
+        if f["grpcQuery"] and f"rpc {f['grpcQuery']}(" not in protos:
+            problems.add(f"helm test calls {f['grpcService']}/{f['grpcQuery']}, not in proto/")
+    fail_if(sorted(problems))
+    return (f"{len(used)} PORTTRACK_* settings used, all read by the binary; subcommands {sorted(commands)}; "
+            f"probe, scrape and `helm test` paths and methods exist")
 
 
 @check("helm lint --strict (kube 1.30) for every values file and canary mode")
