@@ -1,0 +1,22 @@
+{{/* The environment of one service: listeners, drain, Kafka, then extras. */}}
+{{- define "porttrack.settings" -}}
+{{- $v := .root.Values -}}
+PORTTRACK_HTTP_ADDR: "0.0.0.0:8080"
+PORTTRACK_GRPC_ADDR: "0.0.0.0:50051"
+PORTTRACK_DRAIN_DELAY: {{ printf "%ds" (int $v.shutdown.drainDelaySeconds) | quote }}
+PORTTRACK_SHUTDOWN_GRACE: {{ printf "%ds" (int $v.shutdown.graceSeconds) | quote }}
+PORTTRACK_KAFKA_BROKERS: {{ $v.kafka.brokers | quote }}
+PORTTRACK_KAFKA_TOPIC_PREFIX: {{ $v.kafka.topicPrefix | quote }}
+PORTTRACK_KAFKA_PARTITIONS: {{ $v.kafka.partitions | int | quote }}
+PORTTRACK_KAFKA_REPLICATION: {{ $v.kafka.replication | int | quote }}
+RUST_LOG: {{ $v.logLevel | quote }}
+{{- if .facts.nmea }}
+PORTTRACK_NMEA_ADDR: "0.0.0.0:10110"
+{{- end }}
+{{- if and .facts.database .svc.database.sqlite }}
+PORTTRACK_DATA_DIR: /data
+{{- end }}
+{{- range $k, $val := .svc.settings }}
+{{ $k }}: {{ $val | toString | quote }}
+{{- end }}
+{{- end }}
