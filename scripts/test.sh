@@ -31,6 +31,10 @@ and tansu on free loopback ports, then runs:
                                     dashboards against the metric contract)
   cargo test --workspace --all-targets
   cargo test --workspace --doc
+  scripts/check-deploy.sh   (Helm chart rendered and linted with Helm's
+                             engine, Kubernetes and CRD schemas, policies,
+                             canary analysis queries, kustomize in step,
+                             pre-upgrade hook against PostgreSQL, workflows)
 Servers are stopped on exit, also on failure or Ctrl-C. The exit status is
 that of the first failing step (0 if all pass).
 
@@ -183,6 +187,7 @@ run_step "observability" ./scripts/check-observability.sh
 start_servers
 run_step "cargo test" cargo test --workspace --all-targets
 run_step "cargo test (doc)" cargo test --workspace --doc
+run_step "deploy checks" ./scripts/check-deploy.sh
 
 # --- long mode: bounded fuzzing of the AIS codec ---------------------------------
 if ((LONG)); then

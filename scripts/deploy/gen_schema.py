@@ -148,6 +148,17 @@ SCHEMA = {
                 ["preStopSeconds", "drainDelaySeconds", "graceSeconds", "marginSeconds"],
             ),
             "logLevel": NONEMPTY,
+            "auth": obj(
+                {
+                    "mode": {"enum": ["jwt", "off"]},
+                    "issuer": {"type": "string", "pattern": "^https?://[^\\s]+$"},
+                    "audience": NONEMPTY,
+                    "jwksUrl": {"type": "string", "pattern": "^(https?://[^\\s]+)?$"},
+                    "leewaySeconds": {"type": "integer", "minimum": 0, "maximum": 300},
+                    "testTokenSecret": DNS_LABEL,
+                },
+                ["mode", "issuer", "audience"],
+            ),
             "defaults": obj(SERVICE_PROPS, list(SERVICE_PROPS)),
             "services": obj(
                 {
@@ -242,6 +253,7 @@ SCHEMA = {
                             "kafkaPorts": {"type": "array", "items": PORT},
                             "databasePorts": {"type": "array", "items": PORT},
                             "otlpPorts": {"type": "array", "items": PORT},
+                            "identityProviderPorts": {"type": "array", "items": PORT},
                             "extraRules": {"type": "array", "items": {"type": "object"}},
                         }
                     ),
@@ -274,7 +286,7 @@ SCHEMA = {
                 {"grpcHealthProbeImage": IMAGE_REF, "grpcurlImage": IMAGE_REF, "curlImage": IMAGE_REF}
             ),
         },
-        ["image", "kafka", "shutdown", "defaults", "services", "canary", "traffic"],
+        ["image", "kafka", "shutdown", "auth", "defaults", "services", "canary", "traffic"],
     ),
 }
 

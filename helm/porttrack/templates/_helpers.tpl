@@ -52,7 +52,7 @@ ships:
 routes:
   grpcService: porttrack.routes.v1.RoutesService
   database: true
-  migration: "20261124120001"
+  migration: "20261125000001"
   consumer: true
   nmea: false
   restQuery: /v1/zones?page_size=1
@@ -60,7 +60,7 @@ routes:
 cargo:
   grpcService: porttrack.cargo.v1.CargoService
   database: true
-  migration: "20261124100001"
+  migration: "20261125000001"
   consumer: false
   nmea: false
   restQuery: /v1/manifests?page_size=1

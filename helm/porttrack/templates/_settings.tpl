@@ -10,6 +10,13 @@ PORTTRACK_KAFKA_TOPIC_PREFIX: {{ $v.kafka.topicPrefix | quote }}
 PORTTRACK_KAFKA_PARTITIONS: {{ $v.kafka.partitions | int | quote }}
 PORTTRACK_KAFKA_REPLICATION: {{ $v.kafka.replication | int | quote }}
 RUST_LOG: {{ $v.logLevel | quote }}
+PORTTRACK_AUTH: {{ $v.auth.mode | quote }}
+PORTTRACK_AUTH_ISSUER: {{ $v.auth.issuer | quote }}
+PORTTRACK_AUTH_AUDIENCE: {{ $v.auth.audience | quote }}
+PORTTRACK_AUTH_LEEWAY: {{ printf "%ds" (int $v.auth.leewaySeconds) | quote }}
+{{- with $v.auth.jwksUrl }}
+PORTTRACK_AUTH_JWKS_URL: {{ . | quote }}
+{{- end }}
 {{- if .facts.nmea }}
 PORTTRACK_NMEA_ADDR: "0.0.0.0:10110"
 {{- end }}
