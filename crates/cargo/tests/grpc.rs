@@ -26,6 +26,7 @@ async fn start() -> Running {
             drain_delay: Duration::ZERO,
             shutdown_grace: Duration::from_secs(5),
             auth: porttrack_platform::auth::AuthSettings::off(),
+            limits: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {

@@ -12,6 +12,7 @@
 //! several receivers, [`feed`] names feeds as a bounded metric label, and
 //! [`metrics`] names every metric.
 
+pub mod access;
 pub mod batch;
 pub mod decoder;
 pub mod dedup;
@@ -61,6 +62,19 @@ pub struct IngestSettings {
     /// counted; 0 keeps every copy.
     #[arg(long, env = "PORTTRACK_DEDUP_WINDOW", default_value = "5s", value_parser = parse_duration)]
     pub dedup_window: Duration,
+    /// Sources allowed to send NMEA over TCP and UDP, which cannot present
+    /// tokens: `name=network` entries (or bare networks), comma-separated,
+    /// e.g. `north=10.1.0.0/24,partner=203.0.113.7`. The name becomes the
+    /// `feed` label. Unset: any source.
+    #[arg(long, env = "PORTTRACK_NMEA_ALLOW")]
+    pub nmea_allow: Option<access::AllowList>,
+    /// NMEA lines per second each source address may send (TCP feeds over
+    /// it are slowed, UDP lines over it dropped); 0: no limit.
+    #[arg(long, env = "PORTTRACK_NMEA_RATE", default_value_t = 2000)]
+    pub nmea_rate: u32,
+    /// Lines a source may send at once above its rate.
+    #[arg(long, env = "PORTTRACK_NMEA_BURST", default_value_t = 4000)]
+    pub nmea_burst: u32,
 }
 
 /// Everything `porttrack ingest` reads.
@@ -128,7 +142,17 @@ impl Ingest {
             max_connections: settings.nmea_max_connections,
             max_line_bytes: settings.nmea_max_line,
             decoder,
+            allow: settings.nmea_allow.clone(),
+            limiter: std::sync::Arc::new(access::RateLimiter::new(
+                settings.nmea_rate,
+                settings.nmea_burst,
+            )),
         };
+        if settings.nmea_allow.is_none() {
+            tracing::warn!(
+                "PORTTRACK_NMEA_ALLOW is not set: NMEA over TCP and UDP is accepted from any source"
+            );
+        }
         let drain = lifecycle.draining();
         let (i, c, d) = (intake.clone(), config.clone(), drain.clone());
         lifecycle.spawn("nmea-tcp", async move {

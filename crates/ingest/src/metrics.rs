@@ -14,6 +14,8 @@ pub const BACKPRESSURE: &str = "porttrack_ingest_backpressure_total";
 pub const QUEUE_DEPTH: &str = "porttrack_ingest_produce_queue_depth";
 pub const PRODUCE_SECONDS: &str = "porttrack_ingest_produce_seconds";
 pub const CONNECTIONS: &str = "porttrack_ingest_nmea_connections";
+pub const SOURCES_REFUSED: &str = "porttrack_ingest_sources_refused_total";
+pub const RATE_LIMITED: &str = "porttrack_ingest_rate_limited_total";
 
 /// Every transport, for series that should exist (at 0) from the start.
 const TRANSPORTS: [&str; 4] = ["tcp", "udp", "grpc", "rest"];
@@ -64,6 +66,16 @@ pub fn describe() {
         "Time from queueing an event to Kafka's acknowledgement."
     );
     metrics::describe_gauge!(CONNECTIONS, Count, "Open NMEA TCP connections.");
+    metrics::describe_counter!(
+        SOURCES_REFUSED,
+        Count,
+        "NMEA connections (TCP) and datagrams (UDP) from sources not in PORTTRACK_NMEA_ALLOW."
+    );
+    metrics::describe_counter!(
+        RATE_LIMITED,
+        Count,
+        "NMEA lines over their source's rate: delayed (TCP) or dropped (UDP)."
+    );
 
     // Series alerts and rates read exist at 0 before the first event.
     metrics::counter!(DUPLICATES).increment(0);
@@ -73,6 +85,10 @@ pub fn describe() {
     metrics::gauge!(CONNECTIONS).increment(0.0);
     for transport in TRANSPORTS {
         metrics::counter!(BACKPRESSURE, "transport" => transport).increment(0);
+    }
+    for transport in ["tcp", "udp"] {
+        metrics::counter!(SOURCES_REFUSED, "transport" => transport).increment(0);
+        metrics::counter!(RATE_LIMITED, "transport" => transport).increment(0);
     }
 }
 

@@ -1,9 +1,15 @@
 //! NMEA 0183 over TCP (many line-oriented feeds) and UDP (datagrams of one
-//! or more lines). A TCP feed that outpaces Kafka is slowed by not reading
-//! its socket; UDP cannot be slowed, so what does not fit is dropped and
-//! counted.
+//! or more lines). A TCP feed that outpaces Kafka, or its own rate, is
+//! slowed by not reading its socket; UDP cannot be slowed, so what does not
+//! fit is dropped and counted. Sources outside the allow-list are refused
+//! ([`crate::access`]).
 
-use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use porttrack_ais::DecoderConfig;
 use tokio::{
@@ -14,6 +20,7 @@ use tokio::{
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    access::{Admission, AllowList, RateLimiter},
     decoder::FeedDecoder,
     intake::{Intake, Origin, Outcome, Transport},
     metrics as m,
@@ -28,6 +35,18 @@ pub struct NmeaConfig {
     pub max_connections: usize,
     pub max_line_bytes: usize,
     pub decoder: DecoderConfig,
+    /// `None`: any source.
+    pub allow: Option<AllowList>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl NmeaConfig {
+    fn admit(&self, peer: SocketAddr) -> Admission {
+        match &self.allow {
+            None => Admission::Admitted(None),
+            Some(list) => list.admit(peer.ip()),
+        }
+    }
 }
 
 pub async fn serve_tcp(
@@ -54,10 +73,16 @@ pub async fn serve_tcp(
                 }
             },
         };
+        let Admission::Admitted(feed) = config.admit(peer) else {
+            metrics::counter!(m::SOURCES_REFUSED, "transport" => "tcp").increment(1);
+            tracing::info!(%peer, "NMEA connection refused: source not in PORTTRACK_NMEA_ALLOW");
+            continue;
+        };
         let (intake, config, drain) = (intake.clone(), config.clone(), drain.clone());
         tokio::spawn(async move {
             metrics::gauge!(m::CONNECTIONS).increment(1.0);
-            if let Err(err) = serve_connection(stream, peer, &intake, &config, &drain).await {
+            let served = serve_connection(stream, peer, feed.as_deref(), &intake, &config, &drain);
+            if let Err(err) = served.await {
                 tracing::info!(%peer, error = %err, "NMEA connection closed");
             }
             metrics::gauge!(m::CONNECTIONS).decrement(1.0);
@@ -69,6 +94,7 @@ pub async fn serve_tcp(
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
+    feed: Option<&str>,
     intake: &Intake,
     config: &NmeaConfig,
     drain: &CancellationToken,
@@ -77,7 +103,7 @@ async fn serve_connection(
     let origin = Origin {
         transport: Transport::Tcp,
         source: &source,
-        feed: None,
+        feed,
     };
     let mut reader = BufReader::new(stream);
     let mut decoder = FeedDecoder::new(config.decoder);
@@ -94,6 +120,15 @@ async fn serve_connection(
         };
         if line.trim().is_empty() {
             continue;
+        }
+        // Over its rate, a feed waits: its socket is not read meanwhile,
+        // so TCP flow control slows the sender and nothing is lost.
+        while let Err(wait) = config.limiter.take(peer.ip(), Instant::now()) {
+            metrics::counter!(m::RATE_LIMITED, "transport" => "tcp").increment(1);
+            tokio::select! {
+                () = drain.cancelled() => return Ok(()),
+                () = tokio::time::sleep(wait) => {}
+            }
         }
         match intake.nmea_line(&mut decoder, &line, origin, None).await {
             Ok(outcome) => confirm_in_background(outcome),
@@ -115,6 +150,10 @@ pub async fn serve_udp(
             () = drain.cancelled() => return Ok(()),
             received = socket.recv_from(&mut buf) => received?,
         };
+        let Admission::Admitted(feed) = config.admit(peer) else {
+            metrics::counter!(m::SOURCES_REFUSED, "transport" => "udp").increment(1);
+            continue;
+        };
         if decoders.len() >= MAX_UDP_PEERS && !decoders.contains_key(&peer) {
             decoders.clear();
         }
@@ -125,10 +164,14 @@ pub async fn serve_udp(
         let origin = Origin {
             transport: Transport::Udp,
             source: &source,
-            feed: None,
+            feed: feed.as_deref(),
         };
         let text = String::from_utf8_lossy(&buf[..len]);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            if config.limiter.take(peer.ip(), Instant::now()).is_err() {
+                metrics::counter!(m::RATE_LIMITED, "transport" => "udp").increment(1);
+                continue;
+            }
             match intake
                 .nmea_line(decoder, line, origin, Some(Duration::ZERO))
                 .await

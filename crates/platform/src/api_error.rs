@@ -61,6 +61,15 @@ pub enum ApiError {
     /// A valid token without the scope the operation needs.
     #[error("the token does not grant the {0} scope")]
     PermissionDenied(crate::auth::Scope),
+    /// The request body is larger than the server takes.
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    /// This client already holds as much as one client may (open streams).
+    #[error("{0}")]
+    QuotaExceeded(String),
+    /// The handler did not finish in time.
+    #[error("the request took longer than {0:?}")]
+    Timeout(Duration),
     /// The server is draining for shutdown.
     #[error("shutting down")]
     ShuttingDown,
@@ -94,6 +103,9 @@ impl ApiError {
             Self::Stale { .. } => StatusCode::PRECONDITION_FAILED,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::PermissionDenied(_) => StatusCode::FORBIDDEN,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::QuotaExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
             Self::Overloaded { .. } | Self::Unavailable { .. } | Self::ShuttingDown => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -108,6 +120,8 @@ impl ApiError {
             Self::Conflict(_) | Self::Stale { .. } => Code::Aborted,
             Self::Unauthenticated(_) => Code::Unauthenticated,
             Self::PermissionDenied(_) => Code::PermissionDenied,
+            Self::TooLarge { .. } | Self::QuotaExceeded(_) => Code::ResourceExhausted,
+            Self::Timeout(_) => Code::DeadlineExceeded,
             Self::Overloaded { .. } => Code::ResourceExhausted,
             Self::Unavailable { .. } | Self::ShuttingDown => Code::Unavailable,
             Self::Internal(_) => Code::Internal,
@@ -123,6 +137,9 @@ impl ApiError {
             Self::Stale { .. } => "precondition-failed",
             Self::Unauthenticated(_) => "unauthenticated",
             Self::PermissionDenied(_) => "permission-denied",
+            Self::TooLarge { .. } => "too-large",
+            Self::QuotaExceeded(_) => "quota-exceeded",
+            Self::Timeout(_) => "timeout",
             Self::Overloaded { .. } => "overloaded",
             Self::Unavailable { .. } => "unavailable",
             Self::ShuttingDown => "shutting-down",

@@ -18,6 +18,7 @@ pub mod bus;
 pub mod conditional;
 pub mod db;
 pub mod idempotency;
+pub mod limits;
 pub mod outbox;
 pub mod server;
 pub mod settings;

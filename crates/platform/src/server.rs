@@ -30,6 +30,7 @@ pub use health::{Health, ReadinessGate};
 
 use crate::{
     auth::{self, Authenticator, GrpcAuthLayer, MethodScopes, Scope},
+    limits::{HttpLimits, http_limits},
     settings::ServerSettings,
     telemetry,
 };
@@ -288,6 +289,19 @@ impl Server {
             router = router.route("/openapi.json", get(move || async move { axum::Json(doc) }));
         }
         let router = router
+            .route_layer(axum::middleware::from_fn_with_state(
+                HttpLimits {
+                    max_body: settings.limits.max_body,
+                    timeout: settings.limits.request_timeout,
+                    in_flight: Arc::new(tokio::sync::Semaphore::new(
+                        settings.limits.max_concurrent as usize,
+                    )),
+                },
+                http_limits,
+            ))
+            .layer(axum::extract::DefaultBodyLimit::max(
+                settings.limits.max_body,
+            ))
             .route_layer(axum::middleware::from_fn(red::http_red))
             .merge(platform_routes(health.clone()))
             .layer(auth::authenticate(authenticator.clone()))
@@ -305,6 +319,8 @@ impl Server {
         );
         let mut grpc_task = tokio::spawn(
             tonic::transport::Server::builder()
+                .timeout(settings.limits.request_timeout)
+                .concurrency_limit_per_connection(settings.limits.max_concurrent as usize)
                 .layer(red::GrpcRedLayer)
                 .layer(GrpcAuthLayer::new(
                     authenticator,

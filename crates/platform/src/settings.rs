@@ -24,6 +24,39 @@ pub struct ServerSettings {
     /// Who may call the API (bearer tokens and scopes).
     #[command(flatten)]
     pub auth: crate::auth::AuthSettings,
+    /// What one request or client may ask of the server.
+    #[command(flatten)]
+    pub limits: LimitSettings,
+}
+
+/// Bounds on requests, applied to every REST route and gRPC call.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitSettings {
+    /// Largest REST request body accepted, in bytes (HTTP 413 above it).
+    #[arg(long, env = "PORTTRACK_MAX_BODY", default_value_t = 4 << 20)]
+    pub max_body: usize,
+    /// Longest a handler may take to answer (HTTP 504 / DEADLINE_EXCEEDED);
+    /// streams count only until their first response.
+    #[arg(long, env = "PORTTRACK_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// REST requests in flight at once (more are refused with 503), and
+    /// gRPC calls in flight per connection (more wait).
+    #[arg(long, env = "PORTTRACK_MAX_CONCURRENT", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent: u32,
+    /// Live streams (gRPC or SSE) one client may hold open at once.
+    #[arg(long, env = "PORTTRACK_MAX_STREAMS_PER_CLIENT", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_client: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            max_body: 4 << 20,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent: 1024,
+            max_streams_per_client: 32,
+        }
+    }
 }
 
 /// The event bus: Kafka when brokers are given, else the embedded log.

@@ -81,7 +81,13 @@ pub async fn run_with(
         &lifecycle,
     )
     .await?;
-    let ships = ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
+    let ships = ShipsService::build(
+        &settings.database.url_for("ships"),
+        &bus,
+        &lifecycle,
+        settings.server.limits.max_streams_per_client as usize,
+    )
+    .await?;
     let routes =
         RoutesService::build(&settings.database.url_for("routes"), &bus, &lifecycle).await?;
     let cargo = CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;

@@ -5,8 +5,10 @@ use std::pin::Pin;
 
 use futures::{Stream, StreamExt};
 use pb::ships_service_server::{ShipsService, ShipsServiceServer};
-use porttrack_platform::ApiError;
-use porttrack_platform::auth::MethodScopes;
+use porttrack_platform::{
+    ApiError,
+    auth::{MethodScopes, Principal},
+};
 use porttrack_proto::ships::v1 as pb;
 use tonic::{Request, Response, Status};
 
@@ -117,12 +119,16 @@ impl ShipsService for ShipsGrpc {
         &self,
         request: Request<pb::StreamPositionsRequest>,
     ) -> Result<Response<Self::StreamPositionsStream>, Status> {
+        let client = request.extensions().get::<Principal>().cloned();
         let r = request.into_inner();
         let area = match r.bbox {
             None => BoundingBox::WORLD,
             some => bbox(some, "bbox")?,
         };
-        let stream = self.ships.live_positions(area).map(|p| Ok(position_pb(p)));
+        let stream = self
+            .ships
+            .live_positions(area, client.as_ref())?
+            .map(|p| Ok(position_pb(p)));
         Ok(Response::new(Box::pin(stream)))
     }
 

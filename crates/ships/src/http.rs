@@ -11,7 +11,7 @@ use axum::{
     routing::{get, put},
 };
 use futures::{Stream, StreamExt};
-use porttrack_platform::ApiError;
+use porttrack_platform::{ApiError, auth::Principal};
 use serde::{Deserialize, Serialize};
 
 use porttrack_platform::auth::scoped;
@@ -206,13 +206,15 @@ struct StreamQuery {
 /// Server-Sent Events: one `position` event per applied position.
 async fn stream(
     State(ships): State<Ships>,
+    client: Option<axum::Extension<Principal>>,
     Query(q): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let area = q
         .bbox
         .as_deref()
         .map_or(Ok(BoundingBox::WORLD), BoundingBox::parse)?;
-    let events = ships.live_positions(area).map(|p| {
+    let client = client.map(|axum::Extension(p)| p);
+    let events = ships.live_positions(area, client.as_ref())?.map(|p| {
         Ok(Event::default()
             .event("position")
             .json_data(p)

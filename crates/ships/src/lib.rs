@@ -22,6 +22,7 @@ use std::{future::Future, net::SocketAddr};
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
     db::{DbError, connect_and_migrate},
+    limits::StreamQuota,
     server::ServerError,
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
@@ -62,6 +63,7 @@ impl ShipsService {
         database_url: &str,
         bus: &EventBus,
         lifecycle: &Lifecycle,
+        streams_per_client: usize,
     ) -> Result<Self, ShipsError> {
         metrics::describe();
         let pool = connect_and_migrate(database_url, &store::MIGRATOR).await?;
@@ -97,7 +99,12 @@ impl ShipsService {
             .await
         });
 
-        let ships = Ships { live, store, drain };
+        let ships = Ships {
+            live,
+            store,
+            drain,
+            streams: StreamQuota::new(streams_per_client),
+        };
         Ok(Self {
             endpoints: Endpoints::new(http::router(ships.clone()))
                 .with_grpc(grpc::ShipsGrpc::new(ships), grpc::SCOPES),
@@ -115,8 +122,13 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, ShipsError> {
         let lifecycle = Lifecycle::new();
         let bus = EventBus::for_service(&settings.bus, "porttrack-ships")?;
-        let ships =
-            ShipsService::build(&settings.database.url_for("ships"), &bus, &lifecycle).await?;
+        let ships = ShipsService::build(
+            &settings.database.url_for("ships"),
+            &bus,
+            &lifecycle,
+            settings.server.limits.max_streams_per_client as usize,
+        )
+        .await?;
         let server = Server::bind(&settings.server, &lifecycle, ships.endpoints).await?;
         Ok(Self { server })
     }

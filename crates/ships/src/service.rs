@@ -1,8 +1,10 @@
 //! The operations both transports offer, with their rules; grpc.rs and
 //! http.rs only translate.
 
+use std::sync::Arc;
+
 use futures::Stream;
-use porttrack_platform::{ApiError, time::now_ms};
+use porttrack_platform::{ApiError, auth::Principal, limits::StreamQuota, time::now_ms};
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
@@ -22,6 +24,7 @@ pub struct Ships {
     pub(crate) live: Live,
     pub(crate) store: Store,
     pub(crate) drain: CancellationToken,
+    pub(crate) streams: Arc<StreamQuota>,
 }
 
 impl Ships {
@@ -131,11 +134,18 @@ impl Ships {
 
     /// Positions applied from now on inside `bbox`, until the client goes
     /// away or the server drains. A subscriber that falls behind skips
-    /// ahead (it wants where vessels are, not where they were).
-    pub fn live_positions(&self, bbox: BoundingBox) -> impl Stream<Item = Position> + Send + use<> {
+    /// ahead (it wants where vessels are, not where they were). Each client
+    /// may hold a bounded number of these open at once.
+    pub fn live_positions(
+        &self,
+        bbox: BoundingBox,
+        client: Option<&Principal>,
+    ) -> Result<impl Stream<Item = Position> + Send + use<>, ApiError> {
+        let slot = self.streams.open(client)?;
         let mut updates = self.live.subscribe();
         let drain = self.drain.clone();
-        async_stream(move |tx| async move {
+        Ok(async_stream(move |tx| async move {
+            let _slot = slot;
             metrics::gauge!(m::SUBSCRIBERS).increment(1.0);
             loop {
                 let next = tokio::select! {
@@ -157,7 +167,7 @@ impl Ships {
                 }
             }
             metrics::gauge!(m::SUBSCRIBERS).decrement(1.0);
-        })
+        }))
     }
 }
 

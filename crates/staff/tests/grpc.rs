@@ -21,6 +21,7 @@ async fn people_and_refused_assignments_through_grpc() {
             drain_delay: Duration::ZERO,
             shutdown_grace: Duration::from_secs(5),
             auth: porttrack_platform::auth::AuthSettings::off(),
+            limits: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {
