@@ -1,7 +1,11 @@
 //! `porttrack.ingest.v1.IngestService`: translation only; the work is in
 //! [`crate::intake`].
 
-use std::time::Duration;
+use std::{
+    net::IpAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use porttrack_platform::auth::MethodScopes;
 use porttrack_proto::ingest::v1::{
@@ -11,10 +15,11 @@ use porttrack_proto::ingest::v1::{
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::{
+    access::RateLimiter,
     batch::Batch,
     decoder::FeedDecoder,
     intake::{Intake, Origin, Transport},
-    scopes,
+    metrics as m, scopes,
 };
 
 #[derive(Debug, Clone)]
@@ -22,18 +27,33 @@ pub struct IngestGrpc {
     intake: Intake,
     queue_wait: Duration,
     decoder: porttrack_ais::DecoderConfig,
+    limiter: Arc<RateLimiter>,
 }
 
 impl IngestGrpc {
+    /// `limiter` is shared with the NMEA listeners: a client's rate is
+    /// the same whichever way it sends.
     pub fn new(
         intake: Intake,
         queue_wait: Duration,
         decoder: porttrack_ais::DecoderConfig,
+        limiter: Arc<RateLimiter>,
     ) -> Self {
         Self {
             intake,
             queue_wait,
             decoder,
+            limiter,
+        }
+    }
+
+    /// Waits while the client is over its rate; not reading its stream
+    /// meanwhile lets HTTP/2 flow control slow the sender.
+    async fn pace(&self, client: Option<IpAddr>) {
+        let Some(ip) = client else { return };
+        while let Err(wait) = self.limiter.take(ip, Instant::now()) {
+            metrics::counter!(m::RATE_LIMITED, "transport" => "grpc").increment(1);
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -54,9 +74,11 @@ impl IngestService for IngestGrpc {
         &self,
         request: Request<Streaming<PositionInput>>,
     ) -> Result<Response<IngestSummary>, Status> {
+        let client = request.remote_addr().map(|a| a.ip());
         let mut stream = request.into_inner();
         let mut batch = Batch::default();
         while let Some(input) = stream.message().await? {
+            self.pace(client).await;
             match self
                 .intake
                 .position(&input, Transport::Grpc, Some(self.queue_wait))
@@ -73,10 +95,12 @@ impl IngestService for IngestGrpc {
         &self,
         request: Request<Streaming<NmeaLine>>,
     ) -> Result<Response<IngestSummary>, Status> {
+        let client = request.remote_addr().map(|a| a.ip());
         let mut stream = request.into_inner();
         let mut batch = Batch::default();
         let mut decoder = FeedDecoder::new(self.decoder);
         while let Some(NmeaLine { line, source }) = stream.message().await? {
+            self.pace(client).await;
             let origin = Origin {
                 transport: Transport::Grpc,
                 source: if source.is_empty() { "grpc" } else { &source },

@@ -138,15 +138,16 @@ impl Ingest {
         // Same port for UDP, also when the TCP port was picked by the OS.
         let udp = UdpSocket::bind(nmea_tcp_addr).await.map_err(bind_err)?;
         let nmea_udp_addr = udp.local_addr().map_err(bind_err)?;
+        let limiter = std::sync::Arc::new(access::RateLimiter::new(
+            settings.nmea_rate,
+            settings.nmea_burst,
+        ));
         let config = NmeaConfig {
             max_connections: settings.nmea_max_connections,
             max_line_bytes: settings.nmea_max_line,
             decoder,
             allow: settings.nmea_allow.clone(),
-            limiter: std::sync::Arc::new(access::RateLimiter::new(
-                settings.nmea_rate,
-                settings.nmea_burst,
-            )),
+            limiter: limiter.clone(),
         };
         if settings.nmea_allow.is_none() {
             tracing::warn!(
@@ -163,7 +164,7 @@ impl Ingest {
             Ok(nmea::serve_udp(udp, i, config, d).await?)
         });
 
-        let grpc = grpc::IngestGrpc::new(intake.clone(), settings.queue_wait, decoder);
+        let grpc = grpc::IngestGrpc::new(intake.clone(), settings.queue_wait, decoder, limiter);
         let http = http::router(http::HttpState {
             intake,
             queue_wait: settings.queue_wait,

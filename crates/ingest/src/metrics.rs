@@ -88,6 +88,8 @@ pub fn describe() {
     }
     for transport in ["tcp", "udp"] {
         metrics::counter!(SOURCES_REFUSED, "transport" => transport).increment(0);
+    }
+    for transport in ["tcp", "udp", "grpc"] {
         metrics::counter!(RATE_LIMITED, "transport" => transport).increment(0);
     }
 }
