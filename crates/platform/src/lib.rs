@@ -20,6 +20,7 @@ pub mod db;
 pub mod idempotency;
 pub mod limits;
 pub mod outbox;
+pub mod secret;
 pub mod server;
 pub mod settings;
 pub mod telemetry;

@@ -4,6 +4,8 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use crate::secret::Secret;
+
 /// Where a service listens and how long it drains.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerSettings {
@@ -99,9 +101,13 @@ pub struct BusSettings {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DatabaseSettings {
     /// `postgres://user:pass@host/db` or `sqlite://path`. Unset: SQLite in
-    /// the data directory.
-    #[arg(long, env = "PORTTRACK_DATABASE_URL")]
-    pub database_url: Option<String>,
+    /// the data directory. Never printed (not even by `--help`).
+    #[arg(long, env = "PORTTRACK_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<Secret>,
+    /// A file holding the database URL (a mounted Kubernetes Secret), used
+    /// when `PORTTRACK_DATABASE_URL` is unset.
+    #[arg(long, env = "PORTTRACK_DATABASE_URL_FILE", value_parser = crate::secret::from_file)]
+    pub database_url_file: Option<Secret>,
     /// Where embedded defaults keep their files.
     #[arg(long, env = "PORTTRACK_DATA_DIR", default_value = ".porttrack")]
     pub data_dir: PathBuf,
@@ -110,8 +116,12 @@ pub struct DatabaseSettings {
 impl DatabaseSettings {
     /// The URL to connect to: the explicit one, else `sqlite://<data_dir>/<name>.db`.
     pub fn url_for(&self, name: &str) -> String {
-        match &self.database_url {
-            Some(url) => url.clone(),
+        match self
+            .database_url
+            .as_ref()
+            .or(self.database_url_file.as_ref())
+        {
+            Some(url) => url.expose().to_owned(),
             None => format!(
                 "sqlite://{}",
                 self.data_dir.join(format!("{name}.db")).display()
@@ -156,13 +166,20 @@ mod tests {
     fn sqlite_file_under_data_dir_when_no_url() {
         let s = DatabaseSettings {
             database_url: None,
+            database_url_file: None,
             data_dir: "/var/lib/pt".into(),
         };
         assert_eq!(s.url_for("ships"), "sqlite:///var/lib/pt/ships.db");
-        let s = DatabaseSettings {
-            database_url: Some("postgres://h/db".into()),
-            ..s
+        let from_file = DatabaseSettings {
+            database_url_file: Some(Secret::new("postgres://file/db")),
+            ..s.clone()
         };
-        assert_eq!(s.url_for("ships"), "postgres://h/db");
+        assert_eq!(from_file.url_for("ships"), "postgres://file/db");
+        let both = DatabaseSettings {
+            database_url: Some(Secret::new("postgres://h/db")),
+            ..from_file
+        };
+        assert_eq!(both.url_for("ships"), "postgres://h/db");
+        assert!(!format!("{both:?}").contains("postgres://"), "{both:?}");
     }
 }

@@ -69,7 +69,7 @@ pub async fn run_with(
     settings.server.auth.default_mode = AuthMode::Off;
     // Each service owns its schema and migrations: one database cannot
     // hold them all.
-    if settings.database.database_url.is_some() {
+    if settings.database.database_url.is_some() || settings.database.database_url_file.is_some() {
         return Err(UpError::SharedDatabase);
     }
     let lifecycle = Lifecycle::new();

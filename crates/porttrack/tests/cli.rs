@@ -143,3 +143,33 @@ fn up_refuses_one_database_for_every_service() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("PORTTRACK_DATA_DIR"));
 }
+
+/// A database password never shows: not in `--help` (which otherwise
+/// prints environment values), not in the error of a bad setting.
+#[test]
+fn the_database_url_is_never_printed() {
+    let help = Command::new(BIN)
+        .args(["ships", "--help"])
+        .env(
+            "PORTTRACK_DATABASE_URL",
+            "postgres://ships:hunter2@db/ships",
+        )
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("PORTTRACK_DATABASE_URL"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+
+    let bad = Command::new(BIN)
+        .args(["ships"])
+        .env("PORTTRACK_AUTH", "off")
+        .env("PORTTRACK_HTTP_ADDR", "127.0.0.1:0")
+        .env("PORTTRACK_GRPC_ADDR", "127.0.0.1:0")
+        .env("PORTTRACK_DATABASE_URL", "mysql://ships:hunter2@db/ships")
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+    let text = String::from_utf8_lossy(&bad.stderr);
+    assert!(text.contains("PORTTRACK_DATABASE_URL"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+}

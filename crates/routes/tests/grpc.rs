@@ -31,6 +31,7 @@ async fn start() -> Running {
         bus: support::bus_settings(None),
         database: DatabaseSettings {
             database_url: None,
+            database_url_file: None,
             data_dir: dir.path().to_owned(),
         },
     };

@@ -26,6 +26,7 @@ async fn people_and_refused_assignments_through_grpc() {
         bus: support::bus_settings(None),
         database: DatabaseSettings {
             database_url: None,
+            database_url_file: None,
             data_dir: dir.path().to_owned(),
         },
     };
