@@ -72,6 +72,10 @@ pub struct IngestSettings {
     /// it are slowed, UDP lines over it dropped); 0: no limit.
     #[arg(long, env = "PORTTRACK_NMEA_RATE", default_value_t = 2000)]
     pub nmea_rate: u32,
+    /// A TCP feed that sends nothing for this long is disconnected (feeds
+    /// reconnect; a vanished or stalling client frees its slot).
+    #[arg(long, env = "PORTTRACK_NMEA_IDLE_TIMEOUT", default_value = "10m", value_parser = parse_duration)]
+    pub nmea_idle_timeout: Duration,
     /// Lines a source may send at once above its rate.
     #[arg(long, env = "PORTTRACK_NMEA_BURST", default_value_t = 4000)]
     pub nmea_burst: u32,
@@ -147,6 +151,7 @@ impl Ingest {
             max_line_bytes: settings.nmea_max_line,
             decoder,
             allow: settings.nmea_allow.clone(),
+            idle_timeout: settings.nmea_idle_timeout,
             limiter: limiter.clone(),
         };
         if settings.nmea_allow.is_none() {

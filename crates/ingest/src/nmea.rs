@@ -37,6 +37,9 @@ pub struct NmeaConfig {
     pub decoder: DecoderConfig,
     /// `None`: any source.
     pub allow: Option<AllowList>,
+    /// A TCP feed silent this long is disconnected, so connections left
+    /// open by vanished (or deliberately slow) clients free their slot.
+    pub idle_timeout: Duration,
     pub limiter: Arc<RateLimiter>,
 }
 
@@ -111,7 +114,16 @@ async fn serve_connection(
     loop {
         let read = tokio::select! {
             () = drain.cancelled() => return Ok(()),
-            read = next_line(&mut reader, &mut buf, config.max_line_bytes) => read?,
+            read = tokio::time::timeout(
+                config.idle_timeout,
+                next_line(&mut reader, &mut buf, config.max_line_bytes),
+            ) => match read {
+                Ok(read) => read?,
+                Err(_) => {
+                    tracing::info!(%peer, "NMEA connection idle; closed");
+                    return Ok(());
+                }
+            },
         };
         let line = match read {
             None => return Ok(()),

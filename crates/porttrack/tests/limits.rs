@@ -297,3 +297,43 @@ async fn a_client_holds_a_bounded_number_of_streams_and_a_stalled_one_holds_up_n
     .await;
     drop(stalled_b);
 }
+
+/// A client that connects and sends nothing (or stalls mid-line) is
+/// disconnected after the idle timeout, while a live feed is served.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_nmea_connection_is_closed_and_frees_its_slot() {
+    let ingest = Service::start(
+        BIN,
+        &["ingest"],
+        &[
+            ("PORTTRACK_NMEA_IDLE_TIMEOUT", "1s".to_owned()),
+            ("PORTTRACK_NMEA_MAX_CONNECTIONS", "1".to_owned()),
+        ],
+    );
+    let addr = ingest.addr("nmea");
+    let mut stalled = connect_from("127.0.0.1", addr).await;
+    stalled.write_all(b"!AIVDM,1,1,,A,15RTgt0P").await.unwrap();
+    let mut buf = [0u8; 1];
+    let read = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::io::AsyncReadExt::read(&mut stalled, &mut buf),
+    )
+    .await
+    .expect("closed by the server");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    // The only slot is free again: a real feed gets through.
+    let mut feed = connect_from("127.0.0.1", addr).await;
+    feed.write_all(LINE.as_bytes()).await.unwrap();
+    feed.shutdown().await.unwrap();
+    eventually("the feed's line", Duration::from_secs(30), || async {
+        (metric_sum(
+            &ingest,
+            "porttrack_ingest_inputs_received_total",
+            "transport=\"tcp\"",
+        )
+        .await
+            == 1.0)
+            .then_some(())
+    })
+    .await;
+}
