@@ -19,8 +19,9 @@ usage() {
     cat <<'EOF'
 Usage: scripts/test.sh [--long] [--keep-servers] [--servers-only] [--help]
 
-Installs what is missing (PostgreSQL server and gpsd-clients, for the AIS
-decoder's differential test, from Debian packages; tansu
+Installs what is missing (PostgreSQL server, gpsd-clients for the AIS
+decoder's differential test, and libssl-dev for Kafka TLS, from Debian
+packages; tansu
 0.6.0 with cargo install, ~15 minutes the first time), starts PostgreSQL
 and tansu on free loopback ports, then runs:
   cargo fmt --all -- --check
@@ -145,6 +146,7 @@ command -v cargo >/dev/null 2>&1 || die "cargo not found (looked on PATH and in 
 command -v python3 >/dev/null 2>&1 || die "python3 not found (used to pick free ports)"
 ensure_postgres
 ensure_gpsdecode
+ensure_openssl_dev
 ensure_tansu
 
 # --- servers only -------------------------------------------------------------

@@ -107,6 +107,18 @@ ensure_gpsdecode() {
     command -v gpsdecode >/dev/null 2>&1 || die "installed gpsd-clients but gpsdecode is not on PATH"
 }
 
+# librdkafka is built with TLS (rdkafka's `ssl` feature), which links the
+# system OpenSSL: its headers and pkg-config file come from libssl-dev.
+ensure_openssl_dev() {
+    if pkg-config --exists openssl 2>/dev/null; then
+        log "OpenSSL development files found ($(pkg-config --modversion openssl))"
+        return 0
+    fi
+    log "OpenSSL development files not found; installing libssl-dev and pkg-config from Debian packages"
+    apt_install libssl-dev pkg-config
+    pkg-config --exists openssl || die "installed libssl-dev but pkg-config still cannot find openssl"
+}
+
 ensure_tansu() {
     local have
     if have="$(tansu --version 2>/dev/null)" && [[ "$have" == *"$TANSU_VERSION"* ]]; then

@@ -20,6 +20,7 @@ async fn people_and_refused_assignments_through_grpc() {
             grpc_addr: "127.0.0.1:0".parse().unwrap(),
             drain_delay: Duration::ZERO,
             shutdown_grace: Duration::from_secs(5),
+            tls: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {

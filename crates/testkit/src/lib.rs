@@ -4,6 +4,7 @@
 //!   `scripts/test.sh` starts; a test that needs one and finds none fails
 //!   with the command that provides it.
 //! - [`process`]: the real `porttrack` binary, started on free ports.
+//! - [`tls`]: a throw-away CA writing certificates for TLS tests.
 //! - [`otlp`]: an OpenTelemetry collector that keeps the spans it receives.
 //! - [`eventually`]: poll until a condition holds, with a deadline.
 //! - [`rfc3339`]: instants as the REST APIs take them.
@@ -11,6 +12,7 @@
 pub mod otlp;
 pub mod process;
 pub mod servers;
+pub mod tls;
 
 use std::{future::Future, time::Duration};
 

@@ -1,0 +1,137 @@
+//! librdkafka's security settings from [`KafkaSecuritySettings`], checked
+//! before any client is created so a mistake is reported with the variable
+//! that holds it rather than as a librdkafka property.
+
+use rdkafka::ClientConfig;
+
+use super::{TlsError, key_from_pem, load_certs, read};
+use crate::{
+    secret::Secret,
+    settings::{KafkaProtocol, KafkaSecuritySettings},
+};
+
+const PROTOCOL_KEY: &str = "PORTTRACK_KAFKA_SECURITY_PROTOCOL";
+const MECHANISMS: [&str; 3] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
+
+/// Properties every Kafka client of the process gets. The SASL password is
+/// held as a [`Secret`]; rdkafka's own `Debug` redacts it too.
+#[derive(Debug, Clone, Default)]
+pub struct KafkaSecurity {
+    properties: Vec<(&'static str, String)>,
+    sasl_password: Option<Secret<String>>,
+}
+
+impl KafkaSecurity {
+    pub fn from_settings(s: &KafkaSecuritySettings) -> Result<Self, TlsError> {
+        let protocol = s.kafka_security_protocol;
+        let tls = matches!(protocol, KafkaProtocol::Ssl | KafkaProtocol::SaslSsl);
+        let sasl = matches!(
+            protocol,
+            KafkaProtocol::SaslPlaintext | KafkaProtocol::SaslSsl
+        );
+        let mut out = Self::default();
+        out.properties
+            .push(("security.protocol", name(protocol).into()));
+
+        let ssl_files = [
+            ("PORTTRACK_KAFKA_SSL_CA", "ssl.ca.location", &s.kafka_ssl_ca),
+            (
+                "PORTTRACK_KAFKA_SSL_CERT",
+                "ssl.certificate.location",
+                &s.kafka_ssl_cert,
+            ),
+            (
+                "PORTTRACK_KAFKA_SSL_KEY",
+                "ssl.key.location",
+                &s.kafka_ssl_key,
+            ),
+        ];
+        for (key, property, path) in ssl_files {
+            let Some(path) = path else { continue };
+            if !tls {
+                return Err(unused(key, protocol));
+            }
+            if property == "ssl.key.location" {
+                key_from_pem(key, path, &read(key, path)?)?;
+            } else {
+                load_certs(key, path)?;
+            }
+            out.properties.push((property, path.display().to_string()));
+        }
+
+        let sasl_settings = [
+            (
+                "PORTTRACK_KAFKA_SASL_MECHANISM",
+                s.kafka_sasl_mechanism.is_some(),
+            ),
+            (
+                "PORTTRACK_KAFKA_SASL_USERNAME",
+                s.kafka_sasl_username.is_some(),
+            ),
+            (
+                "PORTTRACK_KAFKA_SASL_PASSWORD_FILE",
+                s.kafka_sasl_password_file.is_some(),
+            ),
+        ];
+        for (key, set) in sasl_settings {
+            if set && !sasl {
+                return Err(unused(key, protocol));
+            }
+            if !set && sasl {
+                return Err(TlsError::Setting {
+                    key,
+                    reason: format!("required with {PROTOCOL_KEY}={}", name(protocol)),
+                });
+            }
+        }
+        if let (Some(mechanism), Some(user), Some(file)) = (
+            &s.kafka_sasl_mechanism,
+            &s.kafka_sasl_username,
+            &s.kafka_sasl_password_file,
+        ) {
+            if !MECHANISMS.contains(&mechanism.as_str()) {
+                return Err(TlsError::Setting {
+                    key: "PORTTRACK_KAFKA_SASL_MECHANISM",
+                    reason: format!("`{mechanism}` is not one of {}", MECHANISMS.join(", ")),
+                });
+            }
+            let key = "PORTTRACK_KAFKA_SASL_PASSWORD_FILE";
+            let password = String::from_utf8(read(key, file)?).map_err(|_| TlsError::Invalid {
+                key,
+                path: file.clone(),
+                reason: "not UTF-8".into(),
+            })?;
+            out.properties.push(("sasl.mechanism", mechanism.clone()));
+            out.properties.push(("sasl.username", user.clone()));
+            out.sasl_password = Some(Secret::new(
+                password.trim_end_matches(['\r', '\n']).to_owned(),
+            ));
+        }
+        Ok(out)
+    }
+
+    pub fn apply(&self, config: &mut ClientConfig) {
+        for (property, value) in &self.properties {
+            config.set(*property, value);
+        }
+        if let Some(password) = &self.sasl_password {
+            config.set("sasl.password", password.expose());
+        }
+    }
+}
+
+fn name(protocol: KafkaProtocol) -> &'static str {
+    match protocol {
+        KafkaProtocol::Plaintext => "plaintext",
+        KafkaProtocol::Ssl => "ssl",
+        KafkaProtocol::SaslPlaintext => "sasl_plaintext",
+        KafkaProtocol::SaslSsl => "sasl_ssl",
+    }
+}
+
+fn unused(key: &'static str, protocol: KafkaProtocol) -> TlsError {
+    TlsError::Setting {
+        key,
+        reason: format!("set, but {PROTOCOL_KEY}={} does not use it", name(protocol)),
+    }
+}
