@@ -54,6 +54,8 @@ Exported to the tests:
   PORTTRACK_TEST_KAFKA_BROKERS  host:port of the shared memory-backed broker
   PORTTRACK_TEST_TANSU          path of the tansu binary, for tests that start
                                 their own broker (e.g. with sqlite storage)
+  PORTTRACK_TEST_PG_BIN         PostgreSQL's bin directory, for tests that start
+                                their own server (e.g. with TLS on)
   PORTTRACK_TEST_LONG           1 with --long
 EOF
 }

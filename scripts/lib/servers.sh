@@ -204,6 +204,8 @@ start_postgres() {
 
     # A superuser URL: tests create one fresh database per test from it.
     export PORTTRACK_TEST_DATABASE_URL="postgres://porttrack@127.0.0.1:$PG_PORT/postgres"
+    # For tests that start a PostgreSQL of their own (e.g. with TLS on).
+    export PORTTRACK_TEST_PG_BIN="$PG_BIN"
 }
 
 stop_postgres() {
@@ -311,5 +313,6 @@ print_exports() {
 export PORTTRACK_TEST_DATABASE_URL=$PORTTRACK_TEST_DATABASE_URL
 export PORTTRACK_TEST_KAFKA_BROKERS=$PORTTRACK_TEST_KAFKA_BROKERS
 export PORTTRACK_TEST_TANSU=$PORTTRACK_TEST_TANSU
+export PORTTRACK_TEST_PG_BIN=$PORTTRACK_TEST_PG_BIN
 EOF
 }

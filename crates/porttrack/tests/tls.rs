@@ -1,23 +1,30 @@
-//! TLS end to end: ingest and ships as separate processes, against the real
-//! broker and PostgreSQL, serving REST and gRPC over TLS from certificates a
-//! throw-away CA signed. Clients trusting the CA get through; plaintext
-//! clients do not; ingest requires client certificates; a rotated
-//! certificate reaches new connections while open ones carry on.
+//! TLS end to end: ingest and ships as separate processes serving REST and
+//! gRPC over TLS from certificates a throw-away CA signed, reaching Kafka
+//! (tansu behind a TLS front) and PostgreSQL (TLS only) over TLS too.
+//! Clients trusting the CA get through; plaintext clients do not; ingest
+//! requires client certificates; a rotated certificate reaches new
+//! connections while open ones carry on.
 
 mod common;
 
 use std::{path::Path, process::Command, sync::Arc, time::Duration};
 
-use porttrack_platform::{settings::ClientTlsSettings, tls::client};
+use futures::StreamExt;
+use porttrack_platform::{
+    settings::{ClientTlsSettings, TlsSettings},
+    tls::{Alpn, ServerTls, TlsListener, client},
+};
 use porttrack_proto::ships::v1::{GetVesselRequest, ships_service_client::ShipsServiceClient};
 use porttrack_testkit::{
     eventually,
+    postgres::OwnPostgres,
     process::Service,
-    servers,
+    servers::OwnBroker,
     tls::{Issued, TestCa, write_atomically},
     unique,
 };
 use rustls_pki_types::{CertificateDer, ServerName, pem::PemObject};
+use sqlx::Connection;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
@@ -34,14 +41,25 @@ async fn spine_over_tls_with_client_certificates_and_rotation() {
     let ships_files = ca.issue("ships", &NAMES);
     let ingest_files = ca.issue("ingest", &NAMES);
     let client_files = ca.issue("client", &["feed.porttrack.test"]);
+    let (_broker, brokers) = kafka_behind_tls(&ca.issue("kafka", &NAMES)).await;
     let bus = [
-        ("PORTTRACK_KAFKA_BROKERS", servers::kafka_brokers()),
+        ("PORTTRACK_KAFKA_BROKERS", brokers),
         (
             "PORTTRACK_KAFKA_TOPIC_PREFIX",
             format!("{}.", unique("tls")),
         ),
+        ("PORTTRACK_KAFKA_SECURITY_PROTOCOL", "ssl".into()),
+        ("PORTTRACK_KAFKA_SSL_CA", ca.ca_path().display().to_string()),
     ];
-    let database = ("PORTTRACK_DATABASE_URL", servers::fresh_postgres().await);
+    let postgres = OwnPostgres::start_tls_only(&ca.issue("postgres", &NAMES));
+    let verify = format!("sslmode=verify-full&sslrootcert={}", ca.ca_path().display());
+    assert!(
+        sqlx::AnyConnection::connect(&postgres.url("sslmode=disable"))
+            .await
+            .is_err(),
+        "PostgreSQL refuses plaintext"
+    );
+    let database = ("PORTTRACK_DATABASE_URL", postgres.url(&verify));
     let client_ca = (
         "PORTTRACK_TLS_CLIENT_CA",
         ca.ca_path().display().to_string(),
@@ -247,6 +265,42 @@ fn bad_tls_settings_stop_the_start_naming_the_variable() {
             "key material printed: {stderr}"
         );
     }
+}
+
+/// A broker of the test's own behind a TLS front: it advertises the front's
+/// address, so every connection a Kafka client makes goes through TLS.
+/// Returns the broker (stopped when dropped) and the bootstrap address.
+async fn kafka_behind_tls(cert: &Issued) -> (OwnBroker, String) {
+    sqlx::any::install_default_drivers();
+    let front = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = front.local_addr().expect("address").to_string();
+    let broker = OwnBroker::start_advertising(false, Some(address.clone()));
+    let settings = TlsSettings {
+        tls_cert: Some(cert.cert.clone()),
+        tls_key: Some(cert.key.clone()),
+        ..TlsSettings::default()
+    };
+    let tls = ServerTls::from_settings(&settings)
+        .expect("TLS")
+        .expect("configured");
+    let mut config = (*tls.server_config(Alpn::Http)).clone();
+    config.alpn_protocols.clear();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let mut incoming = Box::pin(TlsListener::new(front, Arc::new(config), stop).into_stream());
+    let backend = broker.brokers();
+    tokio::spawn(async move {
+        while let Some(Ok(mut client)) = incoming.next().await {
+            let backend = backend.clone();
+            tokio::spawn(async move {
+                if let Ok(mut broker) = tokio::net::TcpStream::connect(&backend).await {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut broker).await;
+                }
+            });
+        }
+    });
+    (broker, address)
 }
 
 fn tls_env(files: &Issued) -> Vec<(&'static str, String)> {

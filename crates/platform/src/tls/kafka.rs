@@ -135,3 +135,91 @@ fn unused(key: &'static str, protocol: KafkaProtocol) -> TlsError {
         reason: format!("set, but {PROTOCOL_KEY}={} does not use it", name(protocol)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use porttrack_testkit::tls::{TestCa, write_atomically};
+
+    use super::*;
+
+    fn properties(security: &KafkaSecurity) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        security.apply(&mut config);
+        config
+    }
+
+    #[test]
+    fn tls_and_sasl_become_librdkafka_properties() {
+        let ca = TestCa::new("test CA");
+        let client = ca.issue("client", &["client"]);
+        let password = ca.path("password");
+        write_atomically(&password, "hunter2\n");
+        let settings = KafkaSecuritySettings {
+            kafka_security_protocol: KafkaProtocol::SaslSsl,
+            kafka_ssl_ca: Some(ca.ca_path()),
+            kafka_ssl_cert: Some(client.cert.clone()),
+            kafka_ssl_key: Some(client.key.clone()),
+            kafka_sasl_mechanism: Some("SCRAM-SHA-512".into()),
+            kafka_sasl_username: Some("porttrack".into()),
+            kafka_sasl_password_file: Some(password),
+        };
+        let security = KafkaSecurity::from_settings(&settings).unwrap();
+        let config = properties(&security);
+        assert_eq!(config.get("security.protocol"), Some("sasl_ssl"));
+        let ca_path = ca.ca_path().display().to_string();
+        assert_eq!(config.get("ssl.ca.location"), Some(ca_path.as_str()));
+        assert!(config.get("ssl.key.location").is_some());
+        assert_eq!(config.get("sasl.mechanism"), Some("SCRAM-SHA-512"));
+        assert_eq!(config.get("sasl.password"), Some("hunter2"));
+        assert!(!format!("{security:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn mistakes_name_the_variable() {
+        let ca = TestCa::new("test CA");
+        let check = |settings: KafkaSecuritySettings, key: &str| {
+            let err = KafkaSecurity::from_settings(&settings)
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with(key), "{err}");
+        };
+        check(
+            KafkaSecuritySettings {
+                kafka_ssl_ca: Some(ca.ca_path()),
+                ..Default::default()
+            },
+            "PORTTRACK_KAFKA_SSL_CA",
+        );
+        check(
+            KafkaSecuritySettings {
+                kafka_security_protocol: KafkaProtocol::Ssl,
+                kafka_ssl_ca: Some(ca.path("missing.pem")),
+                ..Default::default()
+            },
+            "PORTTRACK_KAFKA_SSL_CA",
+        );
+        check(
+            KafkaSecuritySettings {
+                kafka_security_protocol: KafkaProtocol::SaslPlaintext,
+                kafka_sasl_mechanism: Some("GSSAPI".into()),
+                kafka_sasl_username: Some("u".into()),
+                kafka_sasl_password_file: Some(ca.ca_path()),
+                ..Default::default()
+            },
+            "PORTTRACK_KAFKA_SASL_MECHANISM",
+        );
+        check(
+            KafkaSecuritySettings {
+                kafka_security_protocol: KafkaProtocol::SaslSsl,
+                kafka_sasl_mechanism: Some("PLAIN".into()),
+                ..Default::default()
+            },
+            "PORTTRACK_KAFKA_SASL_USERNAME",
+        );
+        let plaintext = KafkaSecurity::from_settings(&Default::default()).unwrap();
+        assert_eq!(
+            properties(&plaintext).get("security.protocol"),
+            Some("plaintext")
+        );
+    }
+}

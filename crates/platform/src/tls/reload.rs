@@ -50,6 +50,14 @@ impl CertStore {
         })
     }
 
+    /// The certificate new handshakes get.
+    pub fn current(&self) -> Arc<CertifiedKey> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Re-reads the files every `interval` until `stop`.
     pub async fn watch(&self, interval: Duration, stop: CancellationToken) {
         let mut tick = tokio::time::interval(interval);
@@ -97,12 +105,7 @@ impl CertStore {
 
 impl ResolvesServerCert for CertStore {
     fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(
-            self.current
-                .read()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone(),
-        )
+        Some(self.current())
     }
 }
 
@@ -126,4 +129,66 @@ fn fingerprint(cert: &[u8], key: &[u8]) -> u64 {
     cert.hash(&mut hasher);
     key.hash(&mut hasher);
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use porttrack_testkit::tls::{TestCa, write_atomically};
+
+    use super::*;
+
+    fn leaf(store: &CertStore) -> Vec<u8> {
+        store.current().cert[0].to_vec()
+    }
+
+    #[test]
+    fn a_changed_pair_is_swapped_in_and_a_bad_one_kept_out() {
+        let ca = TestCa::new("test CA");
+        let files = ca.issue("server", &["localhost"]);
+        let store = CertStore::load(files.cert.clone(), files.key.clone()).unwrap();
+        let first = leaf(&store);
+
+        store.reload_if_changed();
+        assert_eq!(leaf(&store), first, "unchanged files: same certificate");
+
+        write_atomically(&files.cert, "garbage");
+        store.reload_if_changed();
+        assert_eq!(leaf(&store), first, "bad file: certificate kept");
+
+        // A certificate from another pair does not go with the key.
+        let other = ca.issue("other", &["localhost"]);
+        std::fs::copy(&other.cert, &files.cert).unwrap();
+        store.reload_if_changed();
+        assert_eq!(leaf(&store), first, "mismatched key: certificate kept");
+
+        let rotated = ca.issue("server", &["localhost", "rotated.test"]);
+        store.reload_if_changed();
+        let pem = std::fs::read(&rotated.cert).unwrap();
+        let expected = certs_from_pem(CERT_KEY, &rotated.cert, &pem).unwrap();
+        assert_eq!(
+            leaf(&store),
+            expected[0].to_vec(),
+            "rotated certificate in use"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_variable_and_never_quote_the_key() {
+        let ca = TestCa::new("test CA");
+        let files = ca.issue("server", &["localhost"]);
+        let fake = ca.path("fake.key");
+        write_atomically(
+            &fake,
+            "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n",
+        );
+        let err = CertStore::load(files.cert.clone(), fake)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("PORTTRACK_TLS_KEY"), "{err}");
+        assert!(!err.contains("c2VjcmV0"), "{err}");
+        let err = CertStore::load("/no/such.crt".into(), files.key)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("PORTTRACK_TLS_CERT"), "{err}");
+    }
 }
