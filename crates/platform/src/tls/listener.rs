@@ -1,6 +1,7 @@
 //! A TLS listener for axum and tonic. The accept loop only accepts; each
 //! handshake runs in its own task with a deadline, so a slow or silent
-//! client cannot hold up the others. Finished streams are handed over
+//! client cannot hold up the others, and their number is bounded, so a
+//! flood of connections waits in the kernel's backlog instead of memory. Finished streams are handed over
 //! through a channel; failed handshakes (a plaintext client, a client
 //! certificate the CA did not sign) are logged and dropped.
 
@@ -10,12 +11,13 @@ use futures::Stream;
 use rustls::ServerConfig;
 use tokio::{
     net::{TcpListener, TcpStream},
-    sync::mpsc,
+    sync::{Semaphore, mpsc},
 };
 use tokio_rustls::{TlsAcceptor, server::TlsStream};
 use tokio_util::sync::CancellationToken;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_HANDSHAKES: usize = 1024;
 /// Finished handshakes waiting for the server to take them.
 const READY_QUEUE: usize = 128;
 
@@ -69,7 +71,12 @@ async fn accept_loop(
     ready: mpsc::Sender<Accepted>,
     stop: CancellationToken,
 ) {
+    let handshakes = Arc::new(Semaphore::new(MAX_HANDSHAKES));
     loop {
+        let permit = tokio::select! {
+            () = stop.cancelled() => return,
+            permit = handshakes.clone().acquire_owned() => permit.expect("never closed"),
+        };
         let (stream, peer) = tokio::select! {
             () = stop.cancelled() => return,
             accepted = tcp.accept() => match accepted {
@@ -85,7 +92,9 @@ async fn accept_loop(
         let _ = stream.set_nodelay(true);
         let (acceptor, ready) = (acceptor.clone(), ready.clone());
         tokio::spawn(async move {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+            let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await;
+            drop(permit);
+            match handshake {
                 Ok(Ok(tls)) => {
                     let _ = ready.send((tls, peer)).await;
                 }
@@ -93,5 +102,54 @@ async fn accept_loop(
                 Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener as _;
+    use porttrack_testkit::tls::TestCa;
+    use rustls_pki_types::ServerName;
+
+    use super::*;
+    use crate::{
+        settings::{ClientTlsSettings, TlsSettings},
+        tls::{Alpn, ServerTls, client},
+    };
+
+    #[tokio::test]
+    async fn a_silent_client_does_not_hold_up_the_next_handshake() {
+        let ca = TestCa::new("test CA");
+        let files = ca.issue("server", &["localhost"]);
+        let settings = TlsSettings {
+            tls_cert: Some(files.cert),
+            tls_key: Some(files.key),
+            ..TlsSettings::default()
+        };
+        let tls = ServerTls::from_settings(&settings).unwrap().unwrap();
+        let tcp = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stop = CancellationToken::new();
+        let mut listener = TlsListener::new(tcp, tls.server_config(Alpn::Http), stop.clone());
+        let addr = listener.local_addr().unwrap();
+
+        // Connects and never says a word.
+        let _silent = TcpStream::connect(addr).await.unwrap();
+        let config = client::client_config(&ClientTlsSettings {
+            tls_ca: Some(ca.ca_path()),
+            ..ClientTlsSettings::default()
+        })
+        .unwrap();
+        let client = tokio::spawn(async move {
+            let tcp = TcpStream::connect(addr).await.unwrap();
+            tokio_rustls::TlsConnector::from(Arc::new(config))
+                .connect(ServerName::try_from("localhost").unwrap(), tcp)
+                .await
+        });
+        let (_stream, peer) = tokio::time::timeout(Duration::from_secs(5), listener.accept())
+            .await
+            .expect("the second client's handshake finished first");
+        assert!(client.await.unwrap().is_ok());
+        assert_eq!(peer.ip(), addr.ip());
+        stop.cancel();
     }
 }
