@@ -115,6 +115,7 @@ pub struct BusSettings {
 /// a setting the protocol does not use, stops the start naming the variable.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct KafkaSecuritySettings {
+    /// How clients reach the brokers: TLS (`ssl`), SASL, both, or neither.
     #[arg(
         long,
         env = "PORTTRACK_KAFKA_SECURITY_PROTOCOL",
@@ -135,6 +136,7 @@ pub struct KafkaSecuritySettings {
     /// `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`, with the sasl protocols.
     #[arg(long, env = "PORTTRACK_KAFKA_SASL_MECHANISM")]
     pub kafka_sasl_mechanism: Option<String>,
+    /// The SASL user, with the sasl protocols.
     #[arg(long, env = "PORTTRACK_KAFKA_SASL_USERNAME")]
     pub kafka_sasl_username: Option<String>,
     /// A file holding the SASL password (a mounted Kubernetes Secret), so
