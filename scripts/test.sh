@@ -20,8 +20,9 @@ usage() {
 Usage: scripts/test.sh [--long] [--keep-servers] [--servers-only] [--help]
 
 Installs what is missing (PostgreSQL server, gpsd-clients for the AIS
-decoder's differential test, and prometheus for promtool, which checks
-every service's /metrics, from Debian packages; tansu
+decoder's differential test, prometheus for promtool, which checks
+every service's /metrics, and libssl-dev for Kafka TLS, from Debian
+packages; tansu
 0.6.0 with cargo install, ~15 minutes the first time), starts PostgreSQL
 and tansu on free loopback ports, then runs:
   cargo fmt --all -- --check
@@ -58,6 +59,8 @@ Exported to the tests:
   PORTTRACK_TEST_KAFKA_BROKERS  host:port of the shared memory-backed broker
   PORTTRACK_TEST_TANSU          path of the tansu binary, for tests that start
                                 their own broker (e.g. with sqlite storage)
+  PORTTRACK_TEST_PG_BIN         PostgreSQL's bin directory, for tests that start
+                                their own server (e.g. with TLS on)
   PORTTRACK_TEST_LONG           1 with --long
 EOF
 }
@@ -163,6 +166,7 @@ command -v python3 >/dev/null 2>&1 || die "python3 not found (used to pick free 
 ensure_postgres
 ensure_gpsdecode
 ensure_promtool
+ensure_openssl_dev
 ensure_tansu
 
 # --- servers only -------------------------------------------------------------

@@ -107,6 +107,18 @@ ensure_gpsdecode() {
     command -v gpsdecode >/dev/null 2>&1 || die "installed gpsd-clients but gpsdecode is not on PATH"
 }
 
+# librdkafka is built with TLS (rdkafka's `ssl` feature), which links the
+# system OpenSSL: its headers and pkg-config file come from libssl-dev.
+ensure_openssl_dev() {
+    if pkg-config --exists openssl 2>/dev/null; then
+        log "OpenSSL development files found ($(pkg-config --modversion openssl))"
+        return 0
+    fi
+    log "OpenSSL development files not found; installing libssl-dev and pkg-config from Debian packages"
+    apt_install libssl-dev pkg-config
+    pkg-config --exists openssl || die "installed libssl-dev but pkg-config still cannot find openssl"
+}
+
 ensure_tansu() {
     local have
     if have="$(tansu --version 2>/dev/null)" && [[ "$have" == *"$TANSU_VERSION"* ]]; then
@@ -192,6 +204,8 @@ start_postgres() {
 
     # A superuser URL: tests create one fresh database per test from it.
     export PORTTRACK_TEST_DATABASE_URL="postgres://porttrack@127.0.0.1:$PG_PORT/postgres"
+    # For tests that start a PostgreSQL of their own (e.g. with TLS on).
+    export PORTTRACK_TEST_PG_BIN="$PG_BIN"
 }
 
 stop_postgres() {
@@ -299,5 +313,6 @@ print_exports() {
 export PORTTRACK_TEST_DATABASE_URL=$PORTTRACK_TEST_DATABASE_URL
 export PORTTRACK_TEST_KAFKA_BROKERS=$PORTTRACK_TEST_KAFKA_BROKERS
 export PORTTRACK_TEST_TANSU=$PORTTRACK_TEST_TANSU
+export PORTTRACK_TEST_PG_BIN=$PORTTRACK_TEST_PG_BIN
 EOF
 }

@@ -27,6 +27,7 @@ async fn start() -> Running {
             shutdown_grace: Duration::from_secs(5),
             auth: porttrack_platform::auth::AuthSettings::off(),
             limits: Default::default(),
+            tls: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {

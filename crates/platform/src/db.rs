@@ -3,6 +3,13 @@
 //! both. Queries stick to the SQL the two share: `$n` placeholders, `BIGINT`,
 //! `DOUBLE PRECISION`, `TEXT`, `INSERT .. ON CONFLICT`; times are epoch
 //! milliseconds in `BIGINT`.
+//!
+//! PostgreSQL over TLS: sqlx is built with rustls (ring), so the URL's
+//! libpq-style parameters apply. `sslmode=verify-full&sslrootcert=<ca.pem>`
+//! encrypts, checks the server's certificate against that CA and its name
+//! against the URL's host; `sslmode=require` encrypts without checking;
+//! `sslcert=<pem>&sslkey=<pem>` present a client certificate. Without
+//! `sslmode`, sqlx's default `prefer` uses TLS when the server offers it.
 
 use std::{path::Path, str::FromStr, time::Duration};
 

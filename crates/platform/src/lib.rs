@@ -8,6 +8,8 @@
 //! - [`idempotency`]: creates that a retry cannot duplicate.
 //! - [`outbox`]: events stored with their change, relayed to the bus in order.
 //! - [`server`]: HTTP + gRPC bootstrap, health, graceful shutdown.
+//! - [`tls`]: rustls for servers (reloaded certificates) and clients; Kafka TLS settings.
+//! - [`secret`]: values that never print.
 //! - [`api_error`]: one error type rendered as problem+json and `tonic::Status`.
 //! - [`conditional`]: ETag, If-Match and Idempotency-Key, the same everywhere.
 //! - [`time`]: the wall clock in the units events use.
@@ -25,6 +27,7 @@ pub mod server;
 pub mod settings;
 pub mod telemetry;
 pub mod time;
+pub mod tls;
 pub mod trace;
 
 pub use api_error::{ApiError, FieldViolation};

@@ -1,32 +1,38 @@
 //! Values that must never be printed: passwords, database URLs with their
-//! credentials. A [`Secret`] shows as `[redacted]` in `Debug`, has no
-//! `Display`, and is read with [`Secret::expose`] only where it is used.
-//! Settings take a secret from the environment or, better in Kubernetes,
-//! from a file (`..._FILE`, a mounted Secret).
+//! credentials, key material. `Debug` and `Display` show `[redacted]`; the
+//! value is reached only by [`Secret::expose`], which is easy to find in a
+//! review. Settings take a secret from the environment or, better in
+//! Kubernetes, from a file (`..._FILE`, a mounted Secret): [`from_file`].
 
-use std::str::FromStr;
+use std::{fmt, str::FromStr};
 
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret<T>(T);
 
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
     }
 
     /// The value itself, for the one place that uses it.
-    pub fn expose(&self) -> &str {
+    pub fn expose(&self) -> &T {
         &self.0
     }
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
     }
 }
 
-impl FromStr for Secret {
+impl<T> fmt::Display for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl FromStr for Secret<String> {
     type Err = String;
 
     fn from_str(raw: &str) -> Result<Self, String> {
@@ -37,7 +43,7 @@ impl FromStr for Secret {
 /// A clap value parser: the secret is the content of the file named (a
 /// trailing newline, as `kubectl create secret` and editors leave it, is
 /// not part of it). The error names the file, never its content.
-pub fn from_file(path: &str) -> Result<Secret, String> {
+pub fn from_file(path: &str) -> Result<Secret<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     Ok(Secret(text.trim_end_matches(['\r', '\n']).to_owned()))
 }
@@ -47,10 +53,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_never_shows_the_value() {
-        let s = Secret::new("postgres://ships:hunter2@db/ships");
-        assert_eq!(format!("{s:?}"), "[redacted]");
-        assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
+    fn never_prints_its_value() {
+        let s = Secret::new("postgres://ships:hunter2@db/ships".to_owned());
+        assert_eq!(
+            format!("{s:?} {s} {:?}", Some(&s)),
+            "[redacted] [redacted] Some([redacted])"
+        );
         assert_eq!(s.expose(), "postgres://ships:hunter2@db/ships");
     }
 

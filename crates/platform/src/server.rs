@@ -33,6 +33,7 @@ use crate::{
     limits::{HttpLimits, http_limits},
     settings::ServerSettings,
     telemetry,
+    tls::{Alpn, ServerTls, TlsError, TlsListener},
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -46,6 +47,8 @@ pub enum ServerError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("{0} server failed: {1}")]
@@ -224,10 +227,13 @@ pub struct Server {
     authenticator: Authenticator,
     http: TcpListener,
     grpc: TcpListener,
+    tls: Option<ServerTls>,
 }
 
 impl Server {
-    /// Binds both listeners (port 0 picks a free port, for tests).
+    /// Binds both listeners (port 0 picks a free port, for tests). With a
+    /// certificate configured both serve TLS only; its files are read now,
+    /// so a bad one stops the start.
     pub async fn bind(
         settings: &ServerSettings,
         lifecycle: &Lifecycle,
@@ -248,7 +254,12 @@ impl Server {
         } else {
             tracing::info!(mode = ?settings.auth.mode(), "authentication on: bearer tokens and scopes required");
         }
+        let tls = ServerTls::from_settings(&settings.tls)?;
+        if let Some(tls) = &tls {
+            tracing::info!(mutual = tls.mutual(), "HTTP and gRPC serve TLS");
+        }
         Ok(Self {
+            tls,
             authenticator,
             http: bind("PORTTRACK_HTTP_ADDR", settings.http_addr).await?,
             grpc: bind("PORTTRACK_GRPC_ADDR", settings.grpc_addr).await?,
@@ -279,6 +290,7 @@ impl Server {
             authenticator,
             http,
             grpc,
+            tls,
         } = self;
         let drain = lifecycle.drain.clone();
         let health = lifecycle.health.clone();
@@ -312,26 +324,50 @@ impl Server {
             .fold(Routes::default(), |routes, add| add(routes))
             .add_service(health.grpc_service())
             .add_service(reflection()?);
-        let mut http_task = tokio::spawn(
-            axum::serve(http, router)
-                .with_graceful_shutdown(drain.clone().cancelled_owned())
+        let grpc_server = tonic::transport::Server::builder()
+            .timeout(settings.limits.request_timeout)
+            .concurrency_limit_per_connection(settings.limits.max_concurrent as usize)
+            .layer(red::GrpcRedLayer)
+            .layer(GrpcAuthLayer::new(
+                authenticator,
+                Arc::new(endpoints.grpc_scopes),
+            ))
+            .add_routes(grpc_routes);
+        // With TLS, the listeners hand over streams only once their
+        // handshake is done; the certificate files are watched for rotation.
+        if let Some(tls) = &tls {
+            tokio::spawn(
+                tls.clone()
+                    .watch(settings.tls.tls_reload_interval, drain.clone()),
+            );
+        }
+        let stopped = || drain.clone().cancelled_owned();
+        let mut http_task = match &tls {
+            None => tokio::spawn(
+                axum::serve(http, router)
+                    .with_graceful_shutdown(stopped())
+                    .into_future(),
+            ),
+            Some(tls) => tokio::spawn(
+                axum::serve(
+                    TlsListener::new(http, tls.server_config(Alpn::Http), drain.clone()),
+                    router,
+                )
+                .with_graceful_shutdown(stopped())
                 .into_future(),
-        );
-        let mut grpc_task = tokio::spawn(
-            tonic::transport::Server::builder()
-                .timeout(settings.limits.request_timeout)
-                .concurrency_limit_per_connection(settings.limits.max_concurrent as usize)
-                .layer(red::GrpcRedLayer)
-                .layer(GrpcAuthLayer::new(
-                    authenticator,
-                    Arc::new(endpoints.grpc_scopes),
-                ))
-                .add_routes(grpc_routes)
-                .serve_with_incoming_shutdown(
-                    TcpListenerStream::new(grpc),
-                    drain.clone().cancelled_owned(),
-                ),
-        );
+            ),
+        };
+        let mut grpc_task = match &tls {
+            None => tokio::spawn(
+                grpc_server.serve_with_incoming_shutdown(TcpListenerStream::new(grpc), stopped()),
+            ),
+            Some(tls) => {
+                let grpc = TlsListener::new(grpc, tls.server_config(Alpn::Grpc), drain.clone());
+                tokio::spawn(
+                    grpc_server.serve_with_incoming_shutdown(grpc.into_stream(), stopped()),
+                )
+            }
+        };
 
         let mut outcome = Ok(());
         tokio::select! {

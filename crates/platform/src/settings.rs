@@ -29,6 +29,8 @@ pub struct ServerSettings {
     /// What one request or client may ask of the server.
     #[command(flatten)]
     pub limits: LimitSettings,
+    #[command(flatten)]
+    pub tls: TlsSettings,
 }
 
 /// Bounds on requests, applied to every REST route and gRPC call.
@@ -59,6 +61,53 @@ impl Default for LimitSettings {
             max_streams_per_client: 32,
         }
     }
+}
+
+/// TLS for the HTTP and gRPC listeners. Unset: both serve plaintext (a
+/// service mesh or `porttrack up` on loopback). The files are watched and
+/// re-read when they change, as cert-manager rotates them in Kubernetes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsSettings {
+    /// PEM certificate chain (leaf first). With the key, HTTP and gRPC
+    /// serve TLS only.
+    #[arg(long, env = "PORTTRACK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "PORTTRACK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA certificates: when set, clients must present a certificate
+    /// signed by one of them (mutual TLS).
+    #[arg(long, env = "PORTTRACK_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// How often the files are checked for a change.
+    #[arg(long, env = "PORTTRACK_TLS_RELOAD_INTERVAL", default_value = "5s", value_parser = parse_duration)]
+    pub tls_reload_interval: Duration,
+}
+
+impl Default for TlsSettings {
+    fn default() -> Self {
+        Self {
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            tls_reload_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// How a service calls another one over TLS (no service does yet; the
+/// helpers in [`crate::tls`] take these).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ClientTlsSettings {
+    /// PEM CA certificates the other services' certificates are signed by.
+    #[arg(long, env = "PORTTRACK_TLS_CA")]
+    pub tls_ca: Option<PathBuf>,
+    /// PEM certificate presented to servers that require one (mutual TLS).
+    #[arg(long, env = "PORTTRACK_TLS_CLIENT_CERT", requires = "tls_client_key")]
+    pub tls_client_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    #[arg(long, env = "PORTTRACK_TLS_CLIENT_KEY", requires = "tls_client_cert")]
+    pub tls_client_key: Option<PathBuf>,
 }
 
 /// The event bus: Kafka when brokers are given, else the embedded log.
@@ -95,6 +144,57 @@ pub struct BusSettings {
     /// Records kept per partition by the embedded log (oldest dropped first).
     #[arg(long, env = "PORTTRACK_EMBEDDED_RETENTION", default_value_t = 200_000)]
     pub embedded_retention: usize,
+    #[command(flatten)]
+    pub kafka_security: KafkaSecuritySettings,
+}
+
+/// TLS and SASL towards the Kafka brokers (librdkafka's `security.protocol`,
+/// `ssl.*` and `sasl.*`). Checked at start: a missing or unreadable file, or
+/// a setting the protocol does not use, stops the start naming the variable.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct KafkaSecuritySettings {
+    /// How clients reach the brokers: TLS (`ssl`), SASL, both, or neither.
+    #[arg(
+        long,
+        env = "PORTTRACK_KAFKA_SECURITY_PROTOCOL",
+        value_enum,
+        default_value_t
+    )]
+    pub kafka_security_protocol: KafkaProtocol,
+    /// PEM CA certificates the brokers' certificates are signed by. Unset:
+    /// the system's trust store.
+    #[arg(long, env = "PORTTRACK_KAFKA_SSL_CA")]
+    pub kafka_ssl_ca: Option<PathBuf>,
+    /// PEM client certificate, for brokers that require one (mutual TLS).
+    #[arg(long, env = "PORTTRACK_KAFKA_SSL_CERT", requires = "kafka_ssl_key")]
+    pub kafka_ssl_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    #[arg(long, env = "PORTTRACK_KAFKA_SSL_KEY", requires = "kafka_ssl_cert")]
+    pub kafka_ssl_key: Option<PathBuf>,
+    /// `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`, with the sasl protocols.
+    #[arg(long, env = "PORTTRACK_KAFKA_SASL_MECHANISM")]
+    pub kafka_sasl_mechanism: Option<String>,
+    /// The SASL user, with the sasl protocols.
+    #[arg(long, env = "PORTTRACK_KAFKA_SASL_USERNAME")]
+    pub kafka_sasl_username: Option<String>,
+    /// A file holding the SASL password (a mounted Kubernetes Secret), so
+    /// the password is neither in the environment nor on the command line.
+    #[arg(long, env = "PORTTRACK_KAFKA_SASL_PASSWORD_FILE")]
+    pub kafka_sasl_password_file: Option<PathBuf>,
+}
+
+/// librdkafka's `security.protocol`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum KafkaProtocol {
+    #[default]
+    #[value(name = "plaintext")]
+    Plaintext,
+    #[value(name = "ssl")]
+    Ssl,
+    #[value(name = "sasl_plaintext")]
+    SaslPlaintext,
+    #[value(name = "sasl_ssl")]
+    SaslSsl,
 }
 
 /// A database URL, or a file under the data directory when unset.
@@ -103,11 +203,11 @@ pub struct DatabaseSettings {
     /// `postgres://user:pass@host/db` or `sqlite://path`. Unset: SQLite in
     /// the data directory. Never printed (not even by `--help`).
     #[arg(long, env = "PORTTRACK_DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<Secret>,
+    pub database_url: Option<Secret<String>>,
     /// A file holding the database URL (a mounted Kubernetes Secret), used
     /// when `PORTTRACK_DATABASE_URL` is unset.
     #[arg(long, env = "PORTTRACK_DATABASE_URL_FILE", value_parser = crate::secret::from_file)]
-    pub database_url_file: Option<Secret>,
+    pub database_url_file: Option<Secret<String>>,
     /// Where embedded defaults keep their files.
     #[arg(long, env = "PORTTRACK_DATA_DIR", default_value = ".porttrack")]
     pub data_dir: PathBuf,
@@ -171,12 +271,12 @@ mod tests {
         };
         assert_eq!(s.url_for("ships"), "sqlite:///var/lib/pt/ships.db");
         let from_file = DatabaseSettings {
-            database_url_file: Some(Secret::new("postgres://file/db")),
+            database_url_file: Some(Secret::new("postgres://file/db".to_owned())),
             ..s.clone()
         };
         assert_eq!(from_file.url_for("ships"), "postgres://file/db");
         let both = DatabaseSettings {
-            database_url: Some(Secret::new("postgres://h/db")),
+            database_url: Some(Secret::new("postgres://h/db".to_owned())),
             ..from_file
         };
         assert_eq!(both.url_for("ships"), "postgres://h/db");

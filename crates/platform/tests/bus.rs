@@ -68,6 +68,7 @@ async fn bus(kafka: bool) -> EventBus {
         produce_timeout: Duration::from_secs(10),
         produce_queue: 10_000,
         embedded_retention: 100_000,
+        kafka_security: Default::default(),
     };
     let bus = EventBus::from_settings(&settings, "bus-test").expect("event bus");
     assert_eq!(bus.is_kafka(), kafka);

@@ -47,6 +47,7 @@ async fn dead_letter_holds_the_malformed_line(brokers: &str, prefix: &str) {
         produce_timeout: Duration::from_secs(10),
         produce_queue: 10,
         embedded_retention: 10,
+        kafka_security: Default::default(),
     };
     let bus = EventBus::from_settings(&settings, "spine-test").expect("bus");
     let mut reader = bus

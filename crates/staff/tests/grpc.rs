@@ -22,6 +22,7 @@ async fn people_and_refused_assignments_through_grpc() {
             shutdown_grace: Duration::from_secs(5),
             auth: porttrack_platform::auth::AuthSettings::off(),
             limits: Default::default(),
+            tls: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {

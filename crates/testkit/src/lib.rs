@@ -3,14 +3,18 @@
 //! - [`servers`]: the PostgreSQL and Kafka-protocol broker that
 //!   `scripts/test.sh` starts; a test that needs one and finds none fails
 //!   with the command that provides it.
+//! - [`postgres`]: a PostgreSQL of the test's own (TLS only).
 //! - [`process`]: the real `porttrack` binary, started on free ports.
+//! - [`tls`]: a throw-away CA writing certificates for TLS tests.
 //! - [`otlp`]: an OpenTelemetry collector that keeps the spans it receives.
 //! - [`eventually`]: poll until a condition holds, with a deadline.
 //! - [`rfc3339`]: instants as the REST APIs take them.
 
 pub mod otlp;
+pub mod postgres;
 pub mod process;
 pub mod servers;
+pub mod tls;
 
 use std::{future::Future, time::Duration};
 

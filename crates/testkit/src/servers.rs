@@ -57,12 +57,21 @@ pub struct OwnBroker {
     port: u16,
     dir: tempfile::TempDir,
     storage: String,
+    /// What the broker tells clients to connect to, when not its own port
+    /// (a TLS proxy in front of it).
+    advertised: Option<String>,
 }
 
 impl OwnBroker {
     /// Starts tansu on a free loopback port. `file_backed` keeps its data
     /// in SQLite so it survives a restart; otherwise it lives in memory.
     pub fn start(file_backed: bool) -> Self {
+        Self::start_advertising(file_backed, None)
+    }
+
+    /// As [`OwnBroker::start`], telling clients to connect to `advertised`
+    /// (`host:port`) instead.
+    pub fn start_advertising(file_backed: bool, advertised: Option<String>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -79,6 +88,7 @@ impl OwnBroker {
             port,
             dir: tempfile::tempdir().expect("tempdir"),
             storage,
+            advertised,
         };
         broker.restart();
         broker
@@ -100,6 +110,10 @@ impl OwnBroker {
     pub fn restart(&mut self) {
         self.stop();
         let url = format!("tcp://127.0.0.1:{}", self.port);
+        let advertised = self
+            .advertised
+            .as_ref()
+            .map_or_else(|| url.clone(), |addr| format!("tcp://{addr}"));
         let log = std::fs::File::create(self.dir.path().join("tansu.log")).expect("log file");
         let child = std::process::Command::new(tansu_binary())
             .args([
@@ -107,7 +121,7 @@ impl OwnBroker {
                 "--listener-url",
                 &url,
                 "--advertised-listener-url",
-                &url,
+                &advertised,
                 "--storage-engine",
                 &self.storage,
             ])

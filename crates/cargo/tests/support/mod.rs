@@ -23,6 +23,7 @@ pub fn bus_settings(brokers: Option<String>) -> BusSettings {
         produce_timeout: Duration::from_secs(10),
         produce_queue: 10_000,
         embedded_retention: 10_000,
+        kafka_security: Default::default(),
     }
 }
 

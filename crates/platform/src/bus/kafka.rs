@@ -20,12 +20,12 @@ use rdkafka::{
 };
 
 use super::{BusError, Delivery, OutRecord, PartitionOffsets, Record, stats};
-use crate::settings::BusSettings;
+use crate::{settings::BusSettings, tls::kafka::KafkaSecurity};
 
 const METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct KafkaBus {
-    brokers: String,
+    brokers: Brokers,
     client_id: String,
     instance_id: Option<String>,
     producer: FutureProducer<Observed>,
@@ -43,7 +43,11 @@ impl std::fmt::Debug for KafkaBus {
 
 impl KafkaBus {
     pub fn new(brokers: &str, settings: &BusSettings, client_id: &str) -> Result<Self, BusError> {
-        let producer = base_config(brokers, client_id)
+        let brokers = Brokers {
+            list: brokers.to_owned(),
+            security: KafkaSecurity::from_settings(&settings.kafka_security)?,
+        };
+        let producer = base_config(&brokers, client_id)
             // Exactly-once per partition and in order across retries.
             .set("enable.idempotence", "true")
             .set("acks", "all")
@@ -61,7 +65,7 @@ impl KafkaBus {
             .set(stats::INTERVAL_KEY, stats::INTERVAL_MS.to_string())
             .create_with_context(Observed::new(stats::ClientStats::producer()))?;
         Ok(Self {
-            brokers: brokers.to_owned(),
+            brokers,
             client_id: client_id.to_owned(),
             instance_id: settings.instance_id.clone(),
             producer,
@@ -232,15 +236,23 @@ where
     .map_err(|_| BusError::Closed)?
 }
 
-fn base_config(brokers: &str, client_id: &str) -> ClientConfig {
+/// Bootstrap servers and how to reach them (TLS, SASL).
+#[derive(Debug)]
+struct Brokers {
+    list: String,
+    security: KafkaSecurity,
+}
+
+fn base_config(brokers: &Brokers, client_id: &str) -> ClientConfig {
     let mut config = ClientConfig::new();
     config
-        .set("bootstrap.servers", brokers)
+        .set("bootstrap.servers", &brokers.list)
         .set("client.id", client_id);
+    brokers.security.apply(&mut config);
     config
 }
 
-fn consumer_config(brokers: &str, client_id: &str, group: &str) -> ClientConfig {
+fn consumer_config(brokers: &Brokers, client_id: &str, group: &str) -> ClientConfig {
     let mut config = base_config(brokers, client_id);
     config
         .set("group.id", group)

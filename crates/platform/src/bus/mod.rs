@@ -68,6 +68,8 @@ pub enum BusError {
     Kafka(#[from] rdkafka::error::KafkaError),
     #[error("the event bus is closed")]
     Closed,
+    #[error(transparent)]
+    Security(#[from] crate::tls::TlsError),
 }
 
 /// Handle to the event bus; cheap to clone. Services name topics and groups
