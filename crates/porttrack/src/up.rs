@@ -116,15 +116,21 @@ pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result
     let embedded = settings.bus.kafka_brokers.is_none();
     let auth = settings.server.auth.mode.unwrap_or(AuthMode::Off);
     let data_dir = settings.database.data_dir.clone();
+    let tls = settings.server.tls.tls_cert.is_some();
+    let (http, grpcurl) = if tls {
+        ("https", "grpcurl -cacert <your CA>")
+    } else {
+        ("http", "grpcurl -plaintext")
+    };
     run_with(settings, signal, |a| {
         tracing::info!(service = "up", http = %a.http, grpc = %a.grpc, nmea = %a.nmea, "serving");
         println!("PortTrack is up.");
         println!(
-            "  REST  http://{}   (try: curl http://{}/v1/vessels)",
+            "  REST  {http}://{}   (try: curl {http}://{}/v1/vessels)",
             a.http, a.http
         );
         println!(
-            "  gRPC  {}   (reflection on: grpcurl -plaintext {} list)",
+            "  gRPC  {}   (reflection on: {grpcurl} {} list)",
             a.grpc, a.grpc
         );
         println!(
@@ -135,7 +141,7 @@ pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result
             a.nmea.port()
         );
         println!(
-            "  Metrics http://{}/metrics, health http://{}/health/ready",
+            "  Metrics {http}://{}/metrics, health {http}://{}/health/ready",
             a.http, a.http
         );
         if embedded {
