@@ -148,6 +148,7 @@ SCHEMA = {
                 ["preStopSeconds", "drainDelaySeconds", "graceSeconds", "marginSeconds"],
             ),
             "logLevel": NONEMPTY,
+            "tls": obj({"enabled": BOOL, "existingSecret": DNS_LABEL}, ["enabled"]),
             "auth": obj(
                 {
                     "mode": {"enum": ["jwt", "off"]},

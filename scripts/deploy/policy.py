@@ -110,8 +110,12 @@ def probes_on_every_workload(r: Rendered) -> list[str]:
             for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
                 if not c.get(probe):
                     out.append(f'{ident(w)} container {c["name"]}: no {probe}')
-            if "grpc" not in (c.get("readinessProbe") or {}):
-                out.append(f'{ident(w)}: readiness does not ask the gRPC health service')
+            readiness = c.get("readinessProbe") or {}
+            # Over TLS kubelet cannot make a gRPC probe; /health/ready over
+            # HTTPS reports the same serving state.
+            https_ready = readiness.get("httpGet", {}) == {"path": "/health/ready", "port": "http", "scheme": "HTTPS"}
+            if "grpc" not in readiness and not https_ready:
+                out.append(f'{ident(w)}: readiness does not ask the gRPC health service (or /health/ready over TLS)')
     return out
 
 

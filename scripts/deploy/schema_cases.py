@@ -39,6 +39,7 @@ BAD = [
     ("unknown auth mode", {"auth": {"mode": "maybe"}}, "schema"),
     ("token issuer that is not a URL", {"auth": {"issuer": "port authority"}}, "schema"),
     ("clock skew above 5 minutes", {"auth": {"leewaySeconds": 600}}, "schema"),
+    ("TLS on without a Secret to serve", {"tls": {"enabled": True}}, "render"),
     ("canary steps not ending at 100%", {"canary": {"steps": [5, 25, 50]}}, "render"),
     ("SQLite with two replicas", {"defaults": {"replicaCount": 2, "database": {"sqlite": True}}}, "render"),
     ("SQLite with autoscaling", {"defaults": {"replicaCount": 1, "database": {"sqlite": True}, "autoscaling": {"enabled": True}}}, "render"),

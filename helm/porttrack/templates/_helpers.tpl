@@ -181,6 +181,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if ne (int (last .Values.canary.steps)) 100 }}
 {{- fail "canary.steps: the last step must be 100 (full promotion)" }}
 {{- end }}
+{{- if and .Values.tls.enabled (not .Values.tls.existingSecret) }}
+{{- fail "tls.enabled needs tls.existingSecret: the Secret (kubernetes.io/tls, with ca.crt) to serve" }}
+{{- end }}
 {{- range (include "porttrack.services" . | fromYaml).items }}
 {{- if and .facts.database .svc.database.sqlite }}
 {{- if or (gt (int .svc.replicaCount) 1) .svc.autoscaling.enabled }}

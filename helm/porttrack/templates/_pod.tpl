@@ -69,14 +69,25 @@ spec:
         httpGet:
           path: /health/ready
           port: http
+          {{- if $v.tls.enabled }}
+          scheme: HTTPS
+          {{- end }}
         periodSeconds: 5
         failureThreshold: 60
       # Ready while the gRPC health service says SERVING; it says
-      # NOT_SERVING from the first moment of a drain.
+      # NOT_SERVING from the first moment of a drain. Over TLS, kubelet's
+      # gRPC probe cannot connect: /health/ready reports the same state.
       readinessProbe:
+        {{- if $v.tls.enabled }}
+        httpGet:
+          path: /health/ready
+          port: http
+          scheme: HTTPS
+        {{- else }}
         grpc:
           port: 50051
           service: ""
+        {{- end }}
         periodSeconds: 5
         timeoutSeconds: 2
         failureThreshold: 2
@@ -84,6 +95,9 @@ spec:
         httpGet:
           path: /health/live
           port: http
+          {{- if $v.tls.enabled }}
+          scheme: HTTPS
+          {{- end }}
         periodSeconds: 10
         timeoutSeconds: 2
         failureThreshold: 3
@@ -98,6 +112,11 @@ spec:
       volumeMounts:
         - name: tmp
           mountPath: /tmp
+        {{- if $v.tls.enabled }}
+        - name: tls
+          mountPath: /etc/porttrack/tls
+          readOnly: true
+        {{- end }}
         {{- if and .facts.database .svc.database.sqlite }}
         - name: data
           mountPath: /data
@@ -106,6 +125,11 @@ spec:
     - name: tmp
       emptyDir:
         sizeLimit: 64Mi
+    {{- if $v.tls.enabled }}
+    - name: tls
+      secret:
+        secretName: {{ $v.tls.existingSecret | quote }}
+    {{- end }}
     {{- if and .facts.database .svc.database.sqlite }}
     - name: data
       emptyDir:

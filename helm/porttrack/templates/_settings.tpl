@@ -10,6 +10,10 @@ PORTTRACK_KAFKA_TOPIC_PREFIX: {{ $v.kafka.topicPrefix | quote }}
 PORTTRACK_KAFKA_PARTITIONS: {{ $v.kafka.partitions | int | quote }}
 PORTTRACK_KAFKA_REPLICATION: {{ $v.kafka.replication | int | quote }}
 RUST_LOG: {{ $v.logLevel | quote }}
+{{- if $v.tls.enabled }}
+PORTTRACK_TLS_CERT: /etc/porttrack/tls/tls.crt
+PORTTRACK_TLS_KEY: /etc/porttrack/tls/tls.key
+{{- end }}
 PORTTRACK_AUTH: {{ $v.auth.mode | quote }}
 PORTTRACK_AUTH_ISSUER: {{ $v.auth.issuer | quote }}
 PORTTRACK_AUTH_AUDIENCE: {{ $v.auth.audience | quote }}
