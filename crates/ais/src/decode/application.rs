@@ -2,9 +2,16 @@
 //! the start of the message, as in IMO SN.1/Circ.236 and 289 and gpsd.
 
 use crate::bits::BitReader;
-use crate::message::{Application, MetHydro};
+use crate::message::{Application, DayTime, MetHydro};
 
-/// The typed payload for `dac`/`fid` of a message of `msg_type`, if we decode it.
+mod imo;
+mod regional;
+#[cfg(test)]
+mod tests;
+
+/// The typed payload for `dac`/`fid` of a message of `msg_type`, if we
+/// decode it. Where gpsd types a payload only at one exact length (the
+/// regional ones), so do we; the others read missing bits as zero, as gpsd.
 pub(super) fn application(
     r: &BitReader<'_>,
     msg_type: u8,
@@ -14,8 +21,37 @@ pub(super) fn application(
     match (msg_type, dac, fid) {
         (8, 1, 11) => Some(Application::MetHydro(met_hydro_11(r))),
         (8, 1, 31) => Some(Application::MetHydro(met_hydro_31(r))),
+        (6, 1, 12) => Some(Application::DangerousCargo(imo::dangerous_cargo(r))),
+        (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
+        (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
+        (6, 1, 30) => Some(Application::TextDescription(imo::text_description(r))),
+        (6, 1, 32) => Some(Application::TidalWindow(imo::tidal_window_32(r))),
+        (8, 200, 10) => regional::inland_static(r).map(Application::InlandStatic),
+        (6, 235 | 250, 10) => regional::aton_monitoring(r).map(Application::AtonMonitoring),
         _ => None,
     }
+}
+
+/// `raw`, unless it is the not-available code `none`.
+fn unless<T: PartialEq>(raw: T, none: T) -> Option<T> {
+    (raw != none).then_some(raw)
+}
+
+/// Month (4 bits), day (5), hour (5) and minute (6) from `at`.
+fn day_time(r: &BitReader<'_>, at: usize) -> DayTime {
+    DayTime {
+        month: unless(r.u(at, 4) as u8, 0),
+        day: unless(r.u(at + 4, 5) as u8, 0),
+        hour: unless(r.u(at + 9, 5) as u8, 24),
+        minute: unless(r.u(at + 14, 6) as u8, 60),
+    }
+}
+
+/// Signed 1/1000 minute coordinate of `width` bits as degrees, `None` for
+/// 181/91 and anything beyond `limit`.
+fn milli_minutes(r: &BitReader<'_>, at: usize, width: usize, limit: f64) -> Option<f64> {
+    let v = f64::from(r.i(at, width)) / 60_000.0;
+    (v.abs() <= limit).then_some(v)
 }
 
 fn tenths(raw: u32) -> f32 {

@@ -1,7 +1,10 @@
 //! JSON for typed DAC/FI application payloads, with gpsd's field names.
 
 use super::Json;
-use crate::message::{Application, MetHydro};
+use crate::message::{Application, DayTime, MetHydro};
+
+mod imo;
+mod regional;
 
 /// gpsd's legend for the trend codes (its sample output agrees).
 const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
@@ -20,7 +23,34 @@ const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
 pub(super) fn application(j: &mut Json<'_>, app: &Application) {
     match app {
         Application::MetHydro(m) => met_hydro(j, m),
+        Application::DangerousCargo(c) => imo::dangerous_cargo(j, c),
+        Application::TidalWindow(t) => imo::tidal_window(j, t),
+        Application::ClearanceTime(c) => imo::clearance_time(j, c),
+        Application::TextDescription(t) => {
+            j.num("linkage", t.linkage);
+            j.str("text", &t.text);
+        }
+        Application::InlandStatic(s) => regional::inland_static(j, s),
+        Application::AtonMonitoring(a) => regional::aton_monitoring(j, a),
     }
+}
+
+/// gpsd's `"MM-DDTHH:MMZ"`, with the not-available codes where `None`.
+fn day_time(j: &mut Json<'_>, key: &str, t: &DayTime) {
+    let parts = [
+        t.month.unwrap_or(0),
+        t.day.unwrap_or(0),
+        t.hour.unwrap_or(24),
+        t.minute.unwrap_or(60),
+    ];
+    let mut text = String::with_capacity(12);
+    for (k, v) in parts.into_iter().enumerate() {
+        text.push_str(["", "-", "T", ":"][k]);
+        text.push(char::from(b'0' + v / 10 % 10));
+        text.push(char::from(b'0' + v % 10));
+    }
+    text.push('Z');
+    j.str(key, &text);
 }
 
 fn legend(table: &'static [&'static str], code: u8) -> &'static str {

@@ -1,0 +1,93 @@
+//! Bit layouts of the IMO236/IMO289 payloads other than met/hydro; offsets
+//! count from the start of the message, as in gpsd's `driver_ais.c`.
+
+use super::{day_time, milli_minutes, unless};
+use crate::bits::BitReader;
+use crate::message::{ClearanceTime, DangerousCargo, TextDescription, Tidal, TidalWindow};
+
+/// Where the tidal window points start.
+const TIDALS_AT: usize = 97;
+
+pub(super) fn dangerous_cargo(r: &BitReader<'_>) -> DangerousCargo {
+    DangerousCargo {
+        last_port: r.text(88, 5),
+        departure: day_time(r, 118),
+        next_port: r.text(138, 5),
+        eta: day_time(r, 168),
+        dangerous: r.text(188, 20),
+        imd_category: r.text(308, 4),
+        un_number: r.u(332, 13) as u16,
+        amount: r.u(345, 10) as u16,
+        unit: r.u(355, 2) as u8,
+    }
+}
+
+/// IMO236: 93-bit points, latitude first, 1/10000 minute like the position
+/// reports (gpsd scales them as 1/1000 minute; its JSON writer accounts for it).
+pub(super) fn tidal_window_14(r: &BitReader<'_>) -> TidalWindow {
+    let point = |a: usize| {
+        let lat = f64::from(r.i(a, 27)) / 600_000.0;
+        let lon = f64::from(r.i(a + 27, 28)) / 600_000.0;
+        Tidal {
+            lon: (lon.abs() <= 180.0).then_some(lon),
+            lat: (lat.abs() <= 90.0).then_some(lat),
+            from_hour: unless(r.u(a + 55, 5) as u8, 24),
+            from_minute: unless(r.u(a + 60, 6) as u8, 60),
+            to_hour: unless(r.u(a + 66, 5) as u8, 24),
+            to_minute: unless(r.u(a + 71, 6) as u8, 60),
+            cdir: unless(r.u(a + 77, 9) as u16, 360),
+            cspeed: unless(r.u(a + 86, 7), 127).map(|v| v as f32 / 10.0),
+        }
+    };
+    tidal_window(r, 14, 93, point)
+}
+
+/// IMO289: 88-bit points, longitude first, 1/1000 minute.
+pub(super) fn tidal_window_32(r: &BitReader<'_>) -> TidalWindow {
+    let point = |a: usize| Tidal {
+        lon: milli_minutes(r, a, 25, 180.0),
+        lat: milli_minutes(r, a + 25, 24, 90.0),
+        from_hour: unless(r.u(a + 49, 5) as u8, 24),
+        from_minute: unless(r.u(a + 54, 6) as u8, 60),
+        to_hour: unless(r.u(a + 60, 5) as u8, 24),
+        to_minute: unless(r.u(a + 65, 6) as u8, 60),
+        cdir: unless(r.u(a + 71, 9) as u16, 360),
+        cspeed: unless(r.u(a + 80, 8), 255).map(|v| v as f32 / 10.0),
+    };
+    tidal_window(r, 32, 88, point)
+}
+
+/// Every point that starts inside the message (a short last one reads its
+/// missing bits as zero, as gpsd does; gpsd also emits an empty point that
+/// would start exactly at the end, which we do not).
+fn tidal_window(
+    r: &BitReader<'_>,
+    fid: u8,
+    size: usize,
+    point: impl Fn(usize) -> Tidal,
+) -> TidalWindow {
+    TidalWindow {
+        fid,
+        month: unless(r.u(88, 4) as u8, 0),
+        day: unless(r.u(92, 5) as u8, 0),
+        tidals: (TIDALS_AT..r.len()).step_by(size).map(point).collect(),
+    }
+}
+
+pub(super) fn clearance_time(r: &BitReader<'_>) -> ClearanceTime {
+    ClearanceTime {
+        linkage: r.u(88, 10) as u16,
+        time: day_time(r, 98),
+        port_name: r.text(118, 20),
+        destination: r.text(238, 5),
+        lon: milli_minutes(r, 268, 25, 180.0),
+        lat: milli_minutes(r, 293, 24, 90.0),
+    }
+}
+
+pub(super) fn text_description(r: &BitReader<'_>) -> TextDescription {
+    TextDescription {
+        linkage: r.u(88, 10) as u16,
+        text: r.text(98, r.len().saturating_sub(98) / 6),
+    }
+}

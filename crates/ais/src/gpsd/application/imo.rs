@@ -1,0 +1,48 @@
+//! JSON for the IMO236/IMO289 payloads other than met/hydro, as gpsd's
+//! `json_aivdm_dump` prints them.
+
+use super::{Json, day_time};
+use crate::message::{ClearanceTime, DangerousCargo, TidalWindow};
+
+pub(super) fn dangerous_cargo(j: &mut Json<'_>, c: &DangerousCargo) {
+    j.str("lastport", &c.last_port);
+    day_time(j, "departure", &c.departure);
+    j.str("nextport", &c.next_port);
+    day_time(j, "eta", &c.eta);
+    j.str("dangerous", &c.dangerous);
+    j.str("imdcat", &c.imd_category);
+    j.num("unid", c.un_number);
+    j.num("amount", c.amount);
+    j.num("unit", c.unit);
+}
+
+pub(super) fn tidal_window(j: &mut Json<'_>, t: &TidalWindow) {
+    // gpsd divides both layouts by 60000 (1/1000 minute), though FI 14 sends
+    // 1/10000 minute: its FI 14 degrees are ten times ours.
+    let (scale, cspeed_na) = if t.fid == 14 {
+        (10.0, 12.7)
+    } else {
+        (1.0, 25.5)
+    };
+    j.num("month", t.month.unwrap_or(0));
+    j.num("day", t.day.unwrap_or(0));
+    j.objects("tidals", &t.tidals, |j, p| {
+        j.fixed("lon", p.lon.unwrap_or(181.0) * scale, 6);
+        j.fixed("lat", p.lat.unwrap_or(91.0) * scale, 6);
+        j.num("from_hour", p.from_hour.unwrap_or(24));
+        j.num("from_min", p.from_minute.unwrap_or(60));
+        j.num("to_hour", p.to_hour.unwrap_or(24));
+        j.num("to_min", p.to_minute.unwrap_or(60));
+        j.num("cdir", p.cdir.unwrap_or(360));
+        j.fixed("cspeed", p.cspeed.map_or(cspeed_na, f64::from), 1);
+    });
+}
+
+pub(super) fn clearance_time(j: &mut Json<'_>, c: &ClearanceTime) {
+    j.num("linkage", c.linkage);
+    day_time(j, "arrival", &c.time);
+    j.str("portname", &c.port_name);
+    j.str("destination", &c.destination);
+    j.fixed("lon", c.lon.unwrap_or(181.0), 6);
+    j.fixed("lat", c.lat.unwrap_or(91.0), 6);
+}

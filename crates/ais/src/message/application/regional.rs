@@ -1,0 +1,43 @@
+//! Regional application payloads: inland AIS (DAC 200) and the UK/Ireland
+//! lighthouse authorities (DAC 235 and 250).
+
+/// DAC 200 FI 10: inland ship static and voyage related data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlandStatic {
+    /// European vessel identification number (ENI).
+    pub vin: String,
+    /// Length and beam in decimetres; `None` for 0 (not available).
+    pub length: Option<u16>,
+    pub beam: Option<u16>,
+    /// ERI ship or combination type (8000-8510, or its AIS code).
+    pub ship_type: u16,
+    /// Blue cones or lights: 0-3, or 4 for a B-flag; `None` for 5 (unknown).
+    pub hazard: Option<u8>,
+    /// Centimetres; `None` for 0 (not available).
+    pub draught: Option<u16>,
+    /// 1 unloaded, 2 loaded (3 is unused); `None` for 0 (not available).
+    pub loaded: Option<u8>,
+    /// Quality of speed, course and heading: true for high.
+    pub speed_q: bool,
+    pub course_q: bool,
+    pub heading_q: bool,
+}
+
+/// DAC 235/250 FI 10: aid-to-navigation monitoring data (GLA).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AtonMonitoring {
+    /// Supply voltages in volts (0.05 V steps), internal then the two
+    /// external inputs; `None` for 0 (not available).
+    pub ana_int: Option<f32>,
+    pub ana_ext1: Option<f32>,
+    pub ana_ext2: Option<f32>,
+    /// RACON status: 0 none, 1 not monitored, 2 operational, 3 error.
+    pub racon: u8,
+    /// Light status: 0 none or not monitored, 1 on, 2 off, 3 error.
+    pub light: u8,
+    /// Health alarm.
+    pub alarm: bool,
+    /// Eight external status bits.
+    pub stat_ext: u8,
+    pub off_position: bool,
+}
