@@ -324,6 +324,15 @@ fn generated_corpus_agrees_with_gpsdecode() {
     assert!(tally.mismatches.is_empty(), "{:#?}", tally.mismatches);
 }
 
+/// gpsd decodes what our encoder sends for types 19, 24 and 27 as we do.
+#[test]
+fn encoded_class_b_static_and_long_range_agree_with_gpsdecode() {
+    let lines = porttrack_ais::encode::corpus::class_b_static_lines(27, 2_000);
+    let tally = differential("encoded 19/24/27", &(lines.join("\n") + "\n"));
+    assert_eq!(tally.compared, 2_000, "{tally:?}");
+    assert!(tally.mismatches.is_empty(), "{:#?}", tally.mismatches);
+}
+
 #[test]
 fn gpsd_sample_agrees_with_gpsdecode() {
     let tally = differential("gpsd sample", GPSD_SAMPLE);
