@@ -333,6 +333,33 @@ fn encoded_class_b_static_and_long_range_agree_with_gpsdecode() {
     assert!(tally.mismatches.is_empty(), "{:#?}", tally.mismatches);
 }
 
+/// `!body*hh` with the NMEA checksum of `body`.
+fn sentence(body: &str) -> String {
+    let sum = body.bytes().fold(0u8, |acc, b| acc ^ b);
+    format!("!{body}*{sum:02X}")
+}
+
+/// gpsd follows one fragment stream per channel and ignores sequence ids;
+/// we join a fragment to the one just before it when only the id differs.
+#[test]
+fn a_changed_sequence_id_is_joined_as_gpsdecode_does() {
+    // The first two-part type 5 of gpsd's sample, its part 2 sent with id 2.
+    let part1 = GPSD_SAMPLE
+        .lines()
+        .find(|l| l.starts_with("!AIVDM,2,1,1,A,55?MbV02;H"))
+        .unwrap();
+    let part2 = sentence("AIVDM,2,2,2,A,88888888880,2");
+    let tally = differential("changed sequence id", &format!("{part1}\n{part2}\n"));
+    assert_eq!(
+        (tally.compared, tally.only_gpsd, tally.only_ours),
+        (1, 0, 0)
+    );
+    assert!(
+        tally.fields > 20 && tally.mismatches.is_empty(),
+        "{tally:?}"
+    );
+}
+
 #[test]
 fn gpsd_sample_agrees_with_gpsdecode() {
     let tally = differential("gpsd sample", GPSD_SAMPLE);
