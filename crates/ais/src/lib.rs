@@ -8,7 +8,8 @@
 //! - [`decode()`]: payload to [`Message`]; [`message`] holds the typed structs
 //!   (types 1-27; binary DAC/FI payloads typed where gpsd types them —
 //!   met/hydro, dangerous cargo, tidal windows, clearance time, text,
-//!   inland static, GLA AtoN monitoring — and kept raw as well).
+//!   inland static, arrival and persons, GLA AtoN monitoring — and kept
+//!   raw as well).
 //! - [`decoder`]: [`Decoder`], line in, [`Decoded`] out, for the ingest service.
 //! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators),
 //!   and [`encode::corpus`], a deterministic realistic mix for benchmarks.

@@ -24,9 +24,12 @@ pub(super) fn application(
         (6, 1, 12) => Some(Application::DangerousCargo(imo::dangerous_cargo(r))),
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
-        (6, 1, 30) => Some(Application::TextDescription(imo::text_description(r))),
+        (6, 1, 30) => Some(Application::TextDescription(imo::text_description(r, 88))),
+        (8, 1, 29) => Some(Application::TextDescription(imo::text_description(r, 56))),
         (6, 1, 32) => Some(Application::TidalWindow(imo::tidal_window_32(r))),
         (8, 200, 10) => regional::inland_static(r).map(Application::InlandStatic),
+        (6, 200, 21 | 22) => regional::inland_arrival(r, fid).map(Application::InlandArrival),
+        (6, 200, 55) => regional::inland_persons(r).map(Application::InlandPersons),
         (6, 235 | 250, 10) => regional::aton_monitoring(r).map(Application::AtonMonitoring),
         _ => None,
     }

@@ -31,6 +31,12 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) {
             j.str("text", &t.text);
         }
         Application::InlandStatic(s) => regional::inland_static(j, s),
+        Application::InlandArrival(a) => regional::inland_arrival(j, a),
+        Application::InlandPersons(p) => {
+            j.num("crew", p.crew.unwrap_or(255));
+            j.num("passengers", p.passengers.unwrap_or(8191));
+            j.num("personnel", p.personnel.unwrap_or(255));
+        }
         Application::AtonMonitoring(a) => regional::aton_monitoring(j, a),
     }
 }

@@ -19,10 +19,15 @@ pub enum Application {
     TidalWindow(TidalWindow),
     /// DAC 1, FI 18 (IMO289), addressed: clearance time to enter port.
     ClearanceTime(ClearanceTime),
-    /// DAC 1, FI 30 (IMO289), addressed: text description.
+    /// DAC 1, FI 30 (addressed) or FI 29 (broadcast), IMO289: text description.
     TextDescription(TextDescription),
     /// DAC 200, FI 10, broadcast: inland ship static and voyage data.
     InlandStatic(InlandStatic),
+    /// DAC 200, FI 21 (ETA) or FI 22 (RTA), addressed: inland arrival at a
+    /// lock, bridge or terminal.
+    InlandArrival(InlandArrival),
+    /// DAC 200, FI 55, addressed: inland persons on board.
+    InlandPersons(InlandPersons),
     /// DAC 235 or 250, FI 10, addressed: UK/ROI (GLA) aid-to-navigation
     /// monitoring data.
     AtonMonitoring(AtonMonitoring),

@@ -85,9 +85,11 @@ pub(super) fn clearance_time(r: &BitReader<'_>) -> ClearanceTime {
     }
 }
 
-pub(super) fn text_description(r: &BitReader<'_>) -> TextDescription {
+/// The linkage id at `at` (88 addressed, 56 broadcast), then text to the end.
+pub(super) fn text_description(r: &BitReader<'_>, at: usize) -> TextDescription {
+    let text_at = at + 10;
     TextDescription {
-        linkage: r.u(88, 10) as u16,
-        text: r.text(98, r.len().saturating_sub(98) / 6),
+        linkage: r.u(at, 10) as u16,
+        text: r.text(text_at, r.len().saturating_sub(text_at) / 6),
     }
 }

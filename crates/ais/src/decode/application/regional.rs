@@ -2,9 +2,9 @@
 //! gpsd types them only at their exact length, so a payload that merely
 //! claims the DAC/FI stays raw; we follow it.
 
-use super::unless;
+use super::{day_time, unless};
 use crate::bits::BitReader;
-use crate::message::{AtonMonitoring, InlandStatic};
+use crate::message::{AtonMonitoring, InlandArrival, InlandPersons, InlandStatic};
 
 /// Highest hazard code (5, unknown); gpsd leaves larger ones raw.
 const HAZARD_MAX: u8 = 5;
@@ -25,6 +25,34 @@ pub(super) fn inland_static(r: &BitReader<'_>) -> Option<InlandStatic> {
         speed_q: r.flag(157),
         course_q: r.flag(158),
         heading_q: r.flag(159),
+    })
+}
+
+/// FI 21 (248 bits) and FI 22 (232 bits) share everything up to bit 228.
+pub(super) fn inland_arrival(r: &BitReader<'_>, fid: u8) -> Option<InlandArrival> {
+    let eta = fid == 21;
+    if r.len() != if eta { 248 } else { 232 } {
+        return None;
+    }
+    Some(InlandArrival {
+        fid,
+        country: r.text(88, 2),
+        locode: r.text(100, 3),
+        section: r.text(118, 5),
+        terminal: r.text(148, 5),
+        hectometre: r.text(178, 5),
+        time: day_time(r, 208),
+        tugs: eta.then(|| unless(r.u(228, 3) as u8, 7)).flatten(),
+        air_draught: eta.then(|| unless(r.u(231, 12) as u16, 0)).flatten(),
+        status: (!eta).then(|| unless(r.u(228, 2) as u8, 3)).flatten(),
+    })
+}
+
+pub(super) fn inland_persons(r: &BitReader<'_>) -> Option<InlandPersons> {
+    (r.len() == 168).then(|| InlandPersons {
+        crew: unless(r.u(88, 8) as u8, 255),
+        passengers: unless(r.u(96, 13) as u16, 8191),
+        personnel: unless(r.u(109, 8) as u8, 255),
     })
 }
 

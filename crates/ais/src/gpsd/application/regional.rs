@@ -2,7 +2,7 @@
 //! gpsd's legends.
 
 use super::{Json, legend};
-use crate::message::{AtonMonitoring, InlandStatic};
+use crate::message::{AtonMonitoring, InlandArrival, InlandStatic};
 
 /// ERI ship types as gpsd lists them: (ERI code, AIS code, legend). gpsd
 /// takes the first entry matching either code.
@@ -87,6 +87,7 @@ const HAZARD: [&str; 6] = [
     "Unknown",
 ];
 const LOADED: [&str; 4] = ["N/A (default)", "Unloaded", "Loaded", "INVALID LOAD STATUS"];
+const RTA_STATUS: [&str; 4] = ["Operational", "Limited operation", "Out of order", "N/A"];
 const RACON: [&str; 4] = [
     "No RACON installed",
     "RACON not monitored",
@@ -123,6 +124,32 @@ pub(super) fn inland_static(j: &mut Json<'_>, s: &InlandStatic) {
     j.flag("speed_q", s.speed_q);
     j.flag("course_q", s.course_q);
     j.flag("heading_q", s.heading_q);
+}
+
+pub(super) fn inland_arrival(j: &mut Json<'_>, a: &InlandArrival) {
+    j.str("country", &a.country);
+    j.str("locode", &a.locode);
+    j.str("section", &a.section);
+    j.str("terminal", &a.terminal);
+    j.str("hectometre", &a.hectometre);
+    // gpsd prints this time unpadded and without the Z: "5-14T9:30".
+    let t = &a.time;
+    let eta = format!(
+        "{}-{}T{}:{}",
+        t.month.unwrap_or(0),
+        t.day.unwrap_or(0),
+        t.hour.unwrap_or(24),
+        t.minute.unwrap_or(60)
+    );
+    j.str("eta", &eta);
+    if a.fid == 21 {
+        j.num("tugs", a.tugs.unwrap_or(7));
+        j.num("airdraught", a.air_draught.unwrap_or(0));
+    } else {
+        let status = a.status.unwrap_or(3);
+        j.num("status", status);
+        j.str("status_text", legend(&RTA_STATUS, status));
+    }
 }
 
 pub(super) fn aton_monitoring(j: &mut Json<'_>, a: &AtonMonitoring) {

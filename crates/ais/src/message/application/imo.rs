@@ -67,7 +67,7 @@ pub struct ClearanceTime {
     pub lat: Option<f64>,
 }
 
-/// DAC 1 FI 30: text description, addressed (IMO289).
+/// DAC 1 FI 30 (addressed) or FI 29 (broadcast): text description (IMO289).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextDescription {
     /// Message linkage id.

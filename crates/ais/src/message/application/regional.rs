@@ -23,6 +23,37 @@ pub struct InlandStatic {
     pub heading_q: bool,
 }
 
+/// DAC 200 FI 21 (estimated) or FI 22 (requested): time of arrival at an
+/// inland lock, bridge or terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlandArrival {
+    /// 21 (ETA, with tugs and air draught) or 22 (RTA, with a status).
+    pub fid: u8,
+    /// UN country code, UN/LOCODE, fairway section, terminal code and
+    /// fairway hectometre, as sent.
+    pub country: String,
+    pub locode: String,
+    pub section: String,
+    pub terminal: String,
+    pub hectometre: String,
+    pub time: super::DayTime,
+    /// FI 21: assisting tugs; `None` for 7 (unknown).
+    pub tugs: Option<u8>,
+    /// FI 21: air draught in centimetres; `None` for 0 (unknown).
+    pub air_draught: Option<u16>,
+    /// FI 22: 0 operational, 1 limited, 2 out of order; `None` for 3.
+    pub status: Option<u8>,
+}
+
+/// DAC 200 FI 55: persons on board an inland vessel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InlandPersons {
+    /// `None` for the not-available codes (255, 8191, 255).
+    pub crew: Option<u8>,
+    pub passengers: Option<u16>,
+    pub personnel: Option<u8>,
+}
+
 /// DAC 235/250 FI 10: aid-to-navigation monitoring data (GLA).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AtonMonitoring {
