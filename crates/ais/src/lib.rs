@@ -7,9 +7,9 @@
 //! - [`bits`]: reads fields from the 6-bit armoured payload in place.
 //! - [`decode()`]: payload to [`Message`]; [`message`] holds the typed structs
 //!   (types 1-27; binary DAC/FI payloads typed where gpsd types them —
-//!   met/hydro, dangerous cargo, tidal windows, clearance time, text,
-//!   inland static, arrival and persons, GLA AtoN monitoring — and kept
-//!   raw as well).
+//!   met/hydro, cargo, fairway, tidal windows, clearance, routes, text,
+//!   inland static/arrival/levels/signals/persons, GLA AtoN monitoring —
+//!   and kept raw as well).
 //! - [`decoder`]: [`Decoder`], line in, [`Decoded`] out, for the ingest service.
 //! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators),
 //!   and [`encode::corpus`], a deterministic realistic mix for benchmarks.

@@ -29,18 +29,12 @@ const TAGBLOCK: &str = include_str!(concat!(
 /// side types are compared as raw `data`; every other pair gpsd types is
 /// compared field by field.
 const NOT_YET_DECODED: &[(u64, u64)] = &[
-    (1, 13),   // fairway closed
     (1, 15),   // extended ship static data (air draught)
     (1, 16),   // persons on board
     (1, 17),   // VTS-generated targets
     (1, 19),   // marine traffic signal
     (1, 20),   // berthing data
-    (1, 25),   // dangerous cargo (IMO289)
-    (1, 27),   // route information (broadcast)
-    (1, 28),   // route information (addressed)
     (200, 23), // inland EMMA warning
-    (200, 24), // inland water levels
-    (200, 40), // inland signal status
 ];
 
 /// Envelope fields of types 6 and 8, compared even when the payload is not.
@@ -359,8 +353,9 @@ fn six_bit(text: &str, chars: usize) -> Vec<(u64, usize)> {
     out
 }
 
-/// Binary payloads that occur in no sample (inland ETA/RTA and persons on
-/// board, broadcast text): gpsd types them and agrees with us field by field.
+/// Binary payloads that occur in no sample (fairway closed, cargo codes,
+/// routes, broadcast text, inland ETA/RTA, persons on board, water levels,
+/// signal status): gpsd types them and agrees with us field by field.
 #[test]
 fn hand_built_binary_payloads_agree_with_gpsdecode() {
     // Type 6 header: type, repeat, MMSI, sequence, destination, retransmit, spare.
@@ -394,21 +389,77 @@ fn hand_built_binary_payloads_agree_with_gpsdecode() {
     };
     let mut persons = addressed(55);
     persons.extend([(5, 8), (120, 13), (3, 8), (0, 51)]);
-    let mut text = vec![
-        (8, 6),
-        (0, 2),
-        (211_000_003, 30),
-        (0, 2),
-        (1, 10),
-        (29, 6),
-        (9, 10),
-    ];
+    // Type 8 header: type, repeat, MMSI, spare, then DAC and FI.
+    let broadcast = |dac: u64, fid: u64| {
+        vec![
+            (8, 6),
+            (0, 2),
+            (211_000_003, 30),
+            (0, 2),
+            (dac, 10),
+            (fid, 6),
+        ]
+    };
+    let mut text = broadcast(1, 29);
+    text.push((9, 10));
     text.extend(six_bit("SEE NOTICE 12", 13));
+    let mut fairway = broadcast(1, 13);
+    for text in ["ICE", "LOCK 1", "LOCK 2"] {
+        fairway.extend(six_bit(text, 20));
+    }
+    // Radius, unit, then from and to as day, month, hour, minute.
+    fairway.extend([(150, 10), (1, 2), (3, 5), (2, 4), (6, 5), (0, 6)]);
+    fairway.extend([(24, 5), (2, 4), (18, 5), (30, 6), (0, 4)]);
+    let mut cargo = addressed(25);
+    cargo[7] = (1, 10);
+    cargo.extend([(2, 2), (300, 10), (1, 4), (1203, 13), (3, 4), (42, 13)]);
+    // Linkage, sender, type, start (month, day, hour, minute), duration, count, points.
+    let route_head = [
+        (5, 10),
+        (1, 3),
+        (2, 5),
+        (6, 4),
+        (1, 5),
+        (12, 5),
+        (0, 6),
+        (600, 18),
+    ];
+    let mut route27 = broadcast(1, 27);
+    route27.extend(route_head);
+    route27.extend([(2, 5), (2_700_000, 28), (31_260_000, 27)]);
+    route27.extend([(2_760_000, 28), (31_320_000, 27)]);
+    let mut route28 = addressed(28);
+    route28[7] = (1, 10);
+    route28.extend(route_head);
+    route28.extend([
+        (1, 5),
+        (-2_700_000i64 as u64 & 0xFFF_FFFF, 28),
+        (31_260_000, 27),
+    ]);
+    let mut levels = broadcast(200, 24);
+    levels.extend(six_bit("DE", 2));
+    levels.extend([
+        (101, 11),
+        (-57i64 as u64 & 0x3FFF, 14),
+        (102, 11),
+        (315, 14),
+    ]);
+    levels.extend([(0, 25), (4, 11), (1, 14)]);
+    let mut signal = broadcast(200, 40);
+    // Position, form, facing, direction, status, spare.
+    signal.extend([(4_170_000, 28), (30_558_000, 27), (3, 4), (270, 9), (2, 3)]);
+    signal.extend([(5, 30), (0, 11)]);
     let lines = [
         arrival(21, &[(1, 3), (1250, 12), (0, 5)]),
         arrival(22, &[(1, 2), (0, 2)]),
         hand_built(&persons),
         hand_built(&text),
+        hand_built(&fairway),
+        hand_built(&cargo),
+        hand_built(&route27),
+        hand_built(&route28),
+        hand_built(&levels),
+        hand_built(&signal),
     ];
     let input = lines.join("\n") + "\n";
     let typed = gpsdecode(&input);
@@ -417,7 +468,7 @@ fn hand_built_binary_payloads_agree_with_gpsdecode() {
         "gpsd left one raw"
     );
     let tally = differential("hand-built binary", &input);
-    assert_eq!((tally.compared, tally.envelope_only), (4, 0), "{tally:?}");
+    assert_eq!((tally.compared, tally.envelope_only), (10, 0), "{tally:?}");
     assert!(tally.mismatches.is_empty(), "{:#?}", tally.mismatches);
 }
 

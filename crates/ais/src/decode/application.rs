@@ -22,6 +22,10 @@ pub(super) fn application(
         (8, 1, 11) => Some(Application::MetHydro(met_hydro_11(r))),
         (8, 1, 31) => Some(Application::MetHydro(met_hydro_31(r))),
         (6, 1, 12) => Some(Application::DangerousCargo(imo::dangerous_cargo(r))),
+        (8, 1, 13) => Some(Application::FairwayClosed(imo::fairway_closed(r))),
+        (6, 1, 25) => Some(Application::CargoCodes(imo::cargo_codes(r))),
+        (8, 1, 27) => Some(Application::Route(imo::route(r, 27, 56))),
+        (6, 1, 28) => Some(Application::Route(imo::route(r, 28, 88))),
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
         (6, 1, 30) => Some(Application::TextDescription(imo::text_description(r, 88))),
@@ -30,6 +34,8 @@ pub(super) fn application(
         (8, 200, 10) => regional::inland_static(r).map(Application::InlandStatic),
         (6, 200, 21 | 22) => regional::inland_arrival(r, fid).map(Application::InlandArrival),
         (6, 200, 55) => regional::inland_persons(r).map(Application::InlandPersons),
+        (8, 200, 24) => regional::water_levels(r).map(Application::WaterLevels),
+        (8, 200, 40) => regional::signal_status(r).map(Application::SignalStatus),
         (6, 235 | 250, 10) => regional::aton_monitoring(r).map(Application::AtonMonitoring),
         _ => None,
     }
@@ -48,6 +54,16 @@ fn day_time(r: &BitReader<'_>, at: usize) -> DayTime {
         hour: unless(r.u(at + 9, 5) as u8, 24),
         minute: unless(r.u(at + 14, 6) as u8, 60),
     }
+}
+
+/// Signed 1/10000 minute longitude (28 bits) and latitude (27) from `at`.
+fn lon_lat_28(r: &BitReader<'_>, at: usize) -> (Option<f64>, Option<f64>) {
+    let lon = f64::from(r.i(at, 28)) / 600_000.0;
+    let lat = f64::from(r.i(at + 28, 27)) / 600_000.0;
+    (
+        (lon.abs() <= 180.0).then_some(lon),
+        (lat.abs() <= 90.0).then_some(lat),
+    )
 }
 
 /// Signed 1/1000 minute coordinate of `width` bits as degrees, `None` for

@@ -24,6 +24,9 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) {
     match app {
         Application::MetHydro(m) => met_hydro(j, m),
         Application::DangerousCargo(c) => imo::dangerous_cargo(j, c),
+        Application::FairwayClosed(f) => imo::fairway_closed(j, f),
+        Application::CargoCodes(c) => imo::cargo_codes(j, c),
+        Application::Route(r) => imo::route(j, r),
         Application::TidalWindow(t) => imo::tidal_window(j, t),
         Application::ClearanceTime(c) => imo::clearance_time(j, c),
         Application::TextDescription(t) => {
@@ -32,6 +35,8 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) {
         }
         Application::InlandStatic(s) => regional::inland_static(j, s),
         Application::InlandArrival(a) => regional::inland_arrival(j, a),
+        Application::WaterLevels(w) => regional::water_levels(j, w),
+        Application::SignalStatus(s) => regional::signal_status(j, s),
         Application::InlandPersons(p) => {
             j.num("crew", p.crew.unwrap_or(255));
             j.num("passengers", p.passengers.unwrap_or(8191));
@@ -43,6 +48,11 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) {
 
 /// gpsd's `"MM-DDTHH:MMZ"`, with the not-available codes where `None`.
 fn day_time(j: &mut Json<'_>, key: &str, t: &DayTime) {
+    j.str(key, &day_time_text(t, true));
+}
+
+/// `MM-DDTHH:MM`, then `Z` if `zulu`.
+fn day_time_text(t: &DayTime, zulu: bool) -> String {
     let parts = [
         t.month.unwrap_or(0),
         t.day.unwrap_or(0),
@@ -55,8 +65,19 @@ fn day_time(j: &mut Json<'_>, key: &str, t: &DayTime) {
         text.push(char::from(b'0' + v / 10 % 10));
         text.push(char::from(b'0' + v % 10));
     }
-    text.push('Z');
-    j.str(key, &text);
+    if zulu {
+        text.push('Z');
+    }
+    text
+}
+
+/// `table[code]`, or gpsd's `fallback` past its end.
+fn legend_or(table: &'static [&'static str], code: u32, fallback: &'static str) -> &'static str {
+    usize::try_from(code)
+        .ok()
+        .and_then(|k| table.get(k))
+        .copied()
+        .unwrap_or(fallback)
 }
 
 fn legend(table: &'static [&'static str], code: u8) -> &'static str {

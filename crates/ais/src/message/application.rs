@@ -15,6 +15,12 @@ pub enum Application {
     MetHydro(MetHydro),
     /// DAC 1, FI 12 (IMO236), addressed: dangerous cargo indication.
     DangerousCargo(DangerousCargo),
+    /// DAC 1, FI 13 (IMO236), broadcast: fairway closed.
+    FairwayClosed(FairwayClosed),
+    /// DAC 1, FI 25 (IMO289), addressed: dangerous cargo codes.
+    CargoCodes(CargoCodes),
+    /// DAC 1, FI 27 (broadcast) or FI 28 (addressed), IMO289: route information.
+    Route(Route),
     /// DAC 1, FI 14 (IMO236) or FI 32 (IMO289), addressed: tidal window.
     TidalWindow(TidalWindow),
     /// DAC 1, FI 18 (IMO289), addressed: clearance time to enter port.
@@ -28,6 +34,10 @@ pub enum Application {
     InlandArrival(InlandArrival),
     /// DAC 200, FI 55, addressed: inland persons on board.
     InlandPersons(InlandPersons),
+    /// DAC 200, FI 24, broadcast: inland water levels.
+    WaterLevels(WaterLevels),
+    /// DAC 200, FI 40, broadcast: inland signal status.
+    SignalStatus(SignalStatus),
     /// DAC 235 or 250, FI 10, addressed: UK/ROI (GLA) aid-to-navigation
     /// monitoring data.
     AtonMonitoring(AtonMonitoring),

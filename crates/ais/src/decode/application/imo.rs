@@ -1,9 +1,12 @@
 //! Bit layouts of the IMO236/IMO289 payloads other than met/hydro; offsets
 //! count from the start of the message, as in gpsd's `driver_ais.c`.
 
-use super::{day_time, milli_minutes, unless};
+use super::{day_time, lon_lat_28, milli_minutes, unless};
 use crate::bits::BitReader;
-use crate::message::{ClearanceTime, DangerousCargo, TextDescription, Tidal, TidalWindow};
+use crate::message::{
+    Cargo, CargoCodes, ClearanceTime, DangerousCargo, DayTime, FairwayClosed, Route,
+    TextDescription, Tidal, TidalWindow, Waypoint,
+};
 
 /// Where the tidal window points start.
 const TIDALS_AT: usize = 97;
@@ -91,5 +94,59 @@ pub(super) fn text_description(r: &BitReader<'_>, at: usize) -> TextDescription 
     TextDescription {
         linkage: r.u(at, 10) as u16,
         text: r.text(text_at, r.len().saturating_sub(text_at) / 6),
+    }
+}
+
+pub(super) fn fairway_closed(r: &BitReader<'_>) -> FairwayClosed {
+    // Day before month here, unlike the other IMO times.
+    let time = |at: usize| DayTime {
+        day: unless(r.u(at, 5) as u8, 0),
+        month: unless(r.u(at + 5, 4) as u8, 0),
+        hour: unless(r.u(at + 9, 5) as u8, 24),
+        minute: unless(r.u(at + 14, 6) as u8, 60),
+    };
+    FairwayClosed {
+        reason: r.text(56, 20),
+        close_from: r.text(176, 20),
+        close_to: r.text(296, 20),
+        radius: r.u(416, 10) as u16,
+        extension_unit: r.u(426, 2) as u8,
+        from: time(428),
+        to: time(448),
+    }
+}
+
+/// 17-bit cargo entries from bit 100, each starting inside the message.
+pub(super) fn cargo_codes(r: &BitReader<'_>) -> CargoCodes {
+    CargoCodes {
+        unit: r.u(88, 2) as u8,
+        amount: r.u(90, 10) as u16,
+        cargos: (100..r.len())
+            .step_by(17)
+            .map(|a| Cargo {
+                code: r.u(a, 4) as u8,
+                subtype: r.u(a + 4, 13) as u16,
+            })
+            .collect(),
+    }
+}
+
+/// Route fields from `at` (56 broadcast, 88 addressed); the waypoint count
+/// is the sender's, as gpsd reads it.
+pub(super) fn route(r: &BitReader<'_>, fid: u8, at: usize) -> Route {
+    let count = r.u(at + 56, 5) as usize;
+    Route {
+        fid,
+        linkage: r.u(at, 10) as u16,
+        sender: r.u(at + 10, 3) as u8,
+        route_type: r.u(at + 13, 5) as u8,
+        start: day_time(r, at + 18),
+        duration: unless(r.u(at + 38, 18), 262_143),
+        waypoints: (0..count)
+            .map(|k| {
+                let (lon, lat) = lon_lat_28(r, at + 61 + 55 * k);
+                Waypoint { lon, lat }
+            })
+            .collect(),
     }
 }

@@ -2,9 +2,11 @@
 //! gpsd types them only at their exact length, so a payload that merely
 //! claims the DAC/FI stays raw; we follow it.
 
-use super::{day_time, unless};
+use super::{day_time, lon_lat_28, unless};
 use crate::bits::BitReader;
-use crate::message::{AtonMonitoring, InlandArrival, InlandPersons, InlandStatic};
+use crate::message::{
+    AtonMonitoring, Gauge, InlandArrival, InlandPersons, InlandStatic, SignalStatus, WaterLevels,
+};
 
 /// Highest hazard code (5, unknown); gpsd leaves larger ones raw.
 const HAZARD_MAX: u8 = 5;
@@ -53,6 +55,35 @@ pub(super) fn inland_persons(r: &BitReader<'_>) -> Option<InlandPersons> {
         crew: unless(r.u(88, 8) as u8, 255),
         passengers: unless(r.u(96, 13) as u16, 8191),
         personnel: unless(r.u(109, 8) as u8, 255),
+    })
+}
+
+/// Four 25-bit gauges after the country code.
+pub(super) fn water_levels(r: &BitReader<'_>) -> Option<WaterLevels> {
+    (r.len() == 168).then(|| WaterLevels {
+        country: r.text(56, 2),
+        gauges: (68..r.len())
+            .step_by(25)
+            .map(|a| Gauge {
+                id: unless(r.u(a, 11) as u16, 0),
+                level: r.i(a + 11, 14) as i16,
+            })
+            .collect(),
+    })
+}
+
+pub(super) fn signal_status(r: &BitReader<'_>) -> Option<SignalStatus> {
+    if r.len() != 168 {
+        return None;
+    }
+    let (lon, lat) = lon_lat_28(r, 56);
+    Some(SignalStatus {
+        lon,
+        lat,
+        form: unless(r.u(111, 4) as u8, 0),
+        facing: r.u(115, 9) as u16,
+        direction: unless(r.u(124, 3) as u8, 0),
+        status: r.u(127, 30),
     })
 }
 

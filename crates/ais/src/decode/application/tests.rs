@@ -8,9 +8,11 @@ use crate::decode::decode;
 use crate::encode::to_sentences;
 use crate::message::*;
 
+mod unsampled;
+
 /// A type 6 header (88 bits): type 6, repeat 0, MMSI 2442101, sequence 1,
 /// destination 244615956, retransmit 0, spare 0, then DAC and FI.
-fn addressed(dac: u32, fid: u32) -> BitWriter {
+pub(super) fn addressed(dac: u32, fid: u32) -> BitWriter {
     let mut w = BitWriter::default();
     for (value, width) in [(6, 6), (0, 2), (2_442_101, 30), (1, 2), (244_615_956, 30)] {
         w.u(value, width);
@@ -21,7 +23,7 @@ fn addressed(dac: u32, fid: u32) -> BitWriter {
     w
 }
 
-fn application(w: &BitWriter) -> Application {
+pub(super) fn application(w: &BitWriter) -> Application {
     let (payload, fill) = w.armour();
     let Message::Binary(b) = decode(&payload, fill).unwrap() else {
         panic!("not binary")
@@ -37,7 +39,7 @@ fn sample(payload: &str, fill: u8) -> BinaryMessage {
 }
 
 /// Our gpsd-style JSON for the message `w` holds.
-fn json(w: &BitWriter) -> String {
+pub(super) fn json(w: &BitWriter) -> String {
     let (payload, fill) = w.armour();
     let lines = to_sentences(&payload, fill, Some(3), 'A').join("\n");
     let mut out = Vec::new();
@@ -286,94 +288,4 @@ fn payloads_we_do_not_type_stay_raw() {
     assert_eq!((b.dac, b.fid, b.application.as_ref()), (669, 11, None));
     assert_eq!(b.data.bits, 48);
     assert_eq!(b.data.bytes, [0xeb, 0x2f, 0x11, 0x8f, 0x7f, 0xf1]);
-}
-
-/// An inland type 6 (DAC 200) with the common ETA/RTA fields up to bit 228.
-fn inland_arrival_head(fid: u32) -> BitWriter {
-    let mut w = addressed(200, fid);
-    w.text("DE", 2); // 88: country
-    w.text("DUI", 3); // 100: UN/LOCODE
-    w.text("00001", 5); // 118: fairway section
-    w.text("T0042", 5); // 148: terminal
-    w.text("01234", 5); // 178: hectometre
-    for (v, n) in [(5, 4), (14, 5), (9, 5), (30, 6)] {
-        w.u(v, n); // 208: 05-14 09:30
-    }
-    w
-}
-
-#[test]
-fn dac200_fi21_and_fi22_inland_arrival() {
-    let mut eta = inland_arrival_head(21);
-    eta.u(7, 3); // 228: tugs, 7 unknown
-    eta.u(1250, 12); // 231: air draught, cm
-    eta.u(0, 5); // 243: spare, 248 bits in all
-    let Application::InlandArrival(a) = application(&eta) else {
-        panic!()
-    };
-    assert_eq!(
-        (a.fid, a.country.as_str(), a.locode.as_str()),
-        (21, "DE", "DUI")
-    );
-    assert_eq!(
-        (
-            a.section.as_str(),
-            a.terminal.as_str(),
-            a.hectometre.as_str()
-        ),
-        ("00001", "T0042", "01234")
-    );
-    assert_eq!(
-        a.time,
-        DayTime {
-            month: Some(5),
-            day: Some(14),
-            hour: Some(9),
-            minute: Some(30)
-        }
-    );
-    assert_eq!((a.tugs, a.air_draught, a.status), (None, Some(1250), None));
-    let mut rta = inland_arrival_head(22);
-    rta.u(2, 2); // 228: status, out of order
-    rta.u(0, 2); // 230: spare, 232 bits in all
-    let Application::InlandArrival(a) = application(&rta) else {
-        panic!()
-    };
-    assert_eq!(
-        (a.fid, a.tugs, a.air_draught, a.status),
-        (22, None, None, Some(2))
-    );
-    assert!(json(&rta).contains(r#""eta":"5-14T9:30","status":2,"status_text":"Out of order"}"#));
-}
-
-#[test]
-fn dac200_fi55_inland_persons() {
-    let mut w = addressed(200, 55);
-    w.u(5, 8); // 88: crew
-    w.u(8191, 13); // 96: passengers, not available
-    w.u(3, 8); // 109: shipboard personnel
-    w.u(0, 32); // 117: 51 spare bits, 168 in all
-    w.u(0, 19);
-    let Application::InlandPersons(p) = application(&w) else {
-        panic!()
-    };
-    assert_eq!(
-        (p.crew, p.passengers, p.personnel),
-        (Some(5), None, Some(3))
-    );
-    assert!(json(&w).contains(r#""crew":5,"passengers":8191,"personnel":3}"#));
-}
-
-#[test]
-fn dac1_fi29_broadcast_text() {
-    let mut w = BitWriter::default();
-    for (value, width) in [(8, 6), (0, 2), (2_442_101, 30), (0, 2), (1, 10), (29, 6)] {
-        w.u(value, width); // type 8 header, DAC 1, FI 29
-    }
-    w.u(9, 10); // 56: message linkage
-    w.text("SEE NOTICE 12", 13); // 66: text to the end
-    let Application::TextDescription(t) = application(&w) else {
-        panic!()
-    };
-    assert_eq!((t.linkage, t.text.as_str()), (9, "SEE NOTICE 12"));
 }

@@ -1,8 +1,20 @@
 //! JSON for the IMO236/IMO289 payloads other than met/hydro, as gpsd's
 //! `json_aivdm_dump` prints them.
 
-use super::{Json, day_time};
-use crate::message::{ClearanceTime, DangerousCargo, TidalWindow};
+use super::{Json, day_time, day_time_text, legend_or};
+use crate::message::{
+    CargoCodes, ClearanceTime, DangerousCargo, FairwayClosed, Route, TidalWindow,
+};
+
+/// gpsd's route type legends (`route_type`), 6-30 reserved.
+const ROUTE_TYPES: [&str; 6] = [
+    "Undefined (default)",
+    "Mandatory",
+    "Recommended",
+    "Alternative",
+    "Recommended route through ice",
+    "Ship route plan",
+];
 
 pub(super) fn dangerous_cargo(j: &mut Json<'_>, c: &DangerousCargo) {
     j.str("lastport", &c.last_port);
@@ -45,4 +57,41 @@ pub(super) fn clearance_time(j: &mut Json<'_>, c: &ClearanceTime) {
     j.str("destination", &c.destination);
     j.fixed("lon", c.lon.unwrap_or(181.0), 6);
     j.fixed("lat", c.lat.unwrap_or(91.0), 6);
+}
+
+pub(super) fn fairway_closed(j: &mut Json<'_>, f: &FairwayClosed) {
+    j.str("reason", &f.reason);
+    j.str("closefrom", &f.close_from);
+    j.str("closeto", &f.close_to);
+    j.num("radius", f.radius);
+    j.num("extunit", f.extension_unit);
+    // gpsd prints these two without the trailing Z.
+    j.str("from", &day_time_text(&f.from, false));
+    j.str("to", &day_time_text(&f.to, false));
+}
+
+pub(super) fn cargo_codes(j: &mut Json<'_>, c: &CargoCodes) {
+    j.num("unit", c.unit);
+    j.num("amount", c.amount);
+    j.objects("cargos", &c.cargos, |j, cargo| {
+        j.num("code", cargo.code);
+        j.num("subtype", cargo.subtype);
+    });
+}
+
+pub(super) fn route(j: &mut Json<'_>, r: &Route) {
+    j.num("linkage", r.linkage);
+    j.num("sender", r.sender);
+    j.num("rtype", r.route_type);
+    let text = match r.route_type {
+        31 => "Cancel route identified by message linkage",
+        code => legend_or(&ROUTE_TYPES, code.into(), "Reserved for future use."),
+    };
+    j.str("rtype_text", text);
+    day_time(j, "start", &r.start);
+    j.num("duration", r.duration.unwrap_or(262_143));
+    j.objects("waypoints", &r.waypoints, |j, w| {
+        j.fixed("lon", w.lon.unwrap_or(181.0), 6);
+        j.fixed("lat", w.lat.unwrap_or(91.0), 6);
+    });
 }

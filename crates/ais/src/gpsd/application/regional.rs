@@ -1,8 +1,8 @@
 //! JSON for the inland (DAC 200) and GLA (DAC 235/250) payloads, with
 //! gpsd's legends.
 
-use super::{Json, legend};
-use crate::message::{AtonMonitoring, InlandArrival, InlandStatic};
+use super::{Json, legend, legend_or};
+use crate::message::{AtonMonitoring, InlandArrival, InlandStatic, SignalStatus, WaterLevels};
 
 /// ERI ship types as gpsd lists them: (ERI code, AIS code, legend). gpsd
 /// takes the first entry matching either code.
@@ -87,6 +87,23 @@ const HAZARD: [&str; 6] = [
     "Unknown",
 ];
 const LOADED: [&str; 4] = ["N/A (default)", "Unloaded", "Loaded", "INVALID LOAD STATUS"];
+const DIRECTION: [&str; 5] = [
+    "Unknown",
+    "Upstream",
+    "Downstream",
+    "To left bank",
+    "To right bank",
+];
+const LIGHT_STATUS: [&str; 8] = [
+    "Unknown",
+    "No light",
+    "White",
+    "Yellow",
+    "Green",
+    "Red",
+    "White flashing",
+    "Yellow flashing.",
+];
 const RTA_STATUS: [&str; 4] = ["Operational", "Limited operation", "Out of order", "N/A"];
 const RACON: [&str; 4] = [
     "No RACON installed",
@@ -150,6 +167,32 @@ pub(super) fn inland_arrival(j: &mut Json<'_>, a: &InlandArrival) {
         j.num("status", status);
         j.str("status_text", legend(&RTA_STATUS, status));
     }
+}
+
+pub(super) fn water_levels(j: &mut Json<'_>, w: &WaterLevels) {
+    j.str("country", &w.country);
+    j.objects("gauges", &w.gauges, |j, g| {
+        j.num("id", g.id.unwrap_or(0));
+        j.raw("level", &g.level.to_string());
+    });
+}
+
+pub(super) fn signal_status(j: &mut Json<'_>, s: &SignalStatus) {
+    let direction = s.direction.unwrap_or(0);
+    j.fixed("lon", s.lon.unwrap_or(181.0), 6);
+    j.fixed("lat", s.lat.unwrap_or(91.0), 6);
+    j.num("form", s.form.unwrap_or(0));
+    j.num("facing", s.facing);
+    j.num("direction", direction);
+    j.str(
+        "direction_text",
+        legend_or(&DIRECTION, direction.into(), "INVALID DIRECTION"),
+    );
+    j.num("status", s.status);
+    j.str(
+        "status_text",
+        legend_or(&LIGHT_STATUS, s.status, "INVALID STATUS"),
+    );
 }
 
 pub(super) fn aton_monitoring(j: &mut Json<'_>, a: &AtonMonitoring) {

@@ -74,3 +74,59 @@ pub struct TextDescription {
     pub linkage: u16,
     pub text: String,
 }
+
+/// DAC 1 FI 13: fairway closed (IMO236).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FairwayClosed {
+    pub reason: String,
+    /// Locations the closure runs from and to.
+    pub close_from: String,
+    pub close_to: String,
+    /// Extension of the closed area, in `extension_unit`s, as sent.
+    pub radius: u16,
+    /// Unit of `radius` as sent (0 not available, 1 km, 2 nm, 3 reserved).
+    pub extension_unit: u8,
+    pub from: DayTime,
+    pub to: DayTime,
+}
+
+/// DAC 1 FI 25: dangerous cargo codes (IMO289).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoCodes {
+    /// Unit of `amount` as sent (0 not available, 1 kg, 2 tonnes, 3 thousand tonnes).
+    pub unit: u8,
+    pub amount: u16,
+    pub cargos: Vec<Cargo>,
+}
+
+/// One cargo of a [`CargoCodes`]: a code (IMDG class, BC, MARPOL...) and its subtype.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cargo {
+    pub code: u8,
+    pub subtype: u16,
+}
+
+/// DAC 1 FI 27 (broadcast) or FI 28 (addressed): route information (IMO289).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub fid: u8,
+    /// Message linkage id.
+    pub linkage: u16,
+    /// 0 ship, 1 authority, as sent.
+    pub sender: u8,
+    /// Route type code (1 mandatory, 2 recommended, ..., 31 cancel).
+    pub route_type: u8,
+    pub start: DayTime,
+    /// Minutes; `None` for 262143 (not available).
+    pub duration: Option<u32>,
+    /// As many as the sender's count says (missing bits read as zero).
+    pub waypoints: Vec<Waypoint>,
+}
+
+/// A route point, degrees (1/10000 minute resolution); `None` for 181/91
+/// or out of range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waypoint {
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}

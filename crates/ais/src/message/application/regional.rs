@@ -54,6 +54,39 @@ pub struct InlandPersons {
     pub personnel: Option<u8>,
 }
 
+/// DAC 200 FI 24: water levels at inland gauges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaterLevels {
+    /// UN country code.
+    pub country: String,
+    pub gauges: Vec<Gauge>,
+}
+
+/// One gauge reading of a [`WaterLevels`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gauge {
+    /// `None` for 0 (unknown).
+    pub id: Option<u16>,
+    /// Signed level as sent (0 also means unknown).
+    pub level: i16,
+}
+
+/// DAC 200 FI 40: status of an inland signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignalStatus {
+    /// Degrees (1/10000 minute); `None` for 181/91 or out of range.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// Signal form code; `None` for 0 (unknown).
+    pub form: Option<u8>,
+    /// Orientation of the signal, degrees, as sent.
+    pub facing: u16,
+    /// 1 upstream, 2 downstream, 3 to left bank, 4 to right bank; `None` for 0.
+    pub direction: Option<u8>,
+    /// Light status bits as sent (30 bits).
+    pub status: u32,
+}
+
 /// DAC 235/250 FI 10: aid-to-navigation monitoring data (GLA).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AtonMonitoring {
