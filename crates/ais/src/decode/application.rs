@@ -28,6 +28,7 @@ pub(super) fn application(
         (6, 1, 28) => Some(Application::Route(imo::route(r, 28, 88))),
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
+        (6, 1, 20) => Some(Application::Berthing(imo::berthing(r))),
         (6, 1, 30) => Some(Application::TextDescription(imo::text_description(r, 88))),
         (8, 1, 29) => Some(Application::TextDescription(imo::text_description(r, 56))),
         (6, 1, 32) => Some(Application::TidalWindow(imo::tidal_window_32(r))),

@@ -29,6 +29,7 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) {
         Application::Route(r) => imo::route(j, r),
         Application::TidalWindow(t) => imo::tidal_window(j, t),
         Application::ClearanceTime(c) => imo::clearance_time(j, c),
+        Application::Berthing(b) => imo::berthing(j, b),
         Application::TextDescription(t) => {
             j.num("linkage", t.linkage);
             j.str("text", &t.text);
@@ -69,6 +70,17 @@ fn day_time_text(t: &DayTime, zulu: bool) -> String {
         text.push('Z');
     }
     text
+}
+
+/// gpsd's unpadded `"M-DTH:M"` (no Z), used for inland ETAs and berthing.
+fn unpadded_time(t: &DayTime) -> String {
+    format!(
+        "{}-{}T{}:{}",
+        t.month.unwrap_or(0),
+        t.day.unwrap_or(0),
+        t.hour.unwrap_or(24),
+        t.minute.unwrap_or(60)
+    )
 }
 
 /// `table[code]`, or gpsd's `fallback` past its end.

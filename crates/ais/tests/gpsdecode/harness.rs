@@ -12,12 +12,11 @@ use serde_json::{Map, Value};
 /// side types are compared as raw `data`; every other pair gpsd types is
 /// compared field by field.
 pub(crate) const NOT_YET_DECODED: &[(u64, u64)] = &[
-    (1, 15),   // extended ship static data (air draught)
-    (1, 16),   // persons on board
-    (1, 17),   // VTS-generated targets
-    (1, 19),   // marine traffic signal
-    (1, 20),   // berthing data
-    (200, 23), // inland EMMA warning
+    (1, 15),   // air draught: gpsd reads it from the type 6 header bits
+    (1, 16),   // persons on board: gpsd reads header bits for one layout
+    (1, 17),   // VTS-generated targets: 42-bit target ids
+    (1, 19),   // marine traffic signal: gpsd's JSON lacks a comma
+    (200, 23), // EMMA warning: gpsd's JSON repeats "type" and "class"
 ];
 
 /// Envelope fields of types 6 and 8, compared even when the payload is not.

@@ -4,7 +4,7 @@
 use super::{day_time, lon_lat_28, milli_minutes, unless};
 use crate::bits::BitReader;
 use crate::message::{
-    Cargo, CargoCodes, ClearanceTime, DangerousCargo, DayTime, FairwayClosed, Route,
+    Berthing, Cargo, CargoCodes, ClearanceTime, DangerousCargo, DayTime, FairwayClosed, Route,
     TextDescription, Tidal, TidalWindow, Waypoint,
 };
 
@@ -148,5 +148,20 @@ pub(super) fn route(r: &BitReader<'_>, fid: u8, at: usize) -> Route {
                 Waypoint { lon, lat }
             })
             .collect(),
+    }
+}
+
+pub(super) fn berthing(r: &BitReader<'_>) -> Berthing {
+    Berthing {
+        linkage: r.u(88, 10) as u16,
+        berth_length: unless(r.u(98, 9) as u16, 0),
+        berth_depth: unless(r.u(107, 8), 0).map(|v| v as f32 / 10.0),
+        position: unless(r.u(115, 3) as u8, 0),
+        arrival: day_time(r, 118),
+        availability: r.flag(138),
+        services: std::array::from_fn(|k| r.u(139 + 2 * k, 2) as u8),
+        berth_name: r.text(191, 20),
+        lon: milli_minutes(r, 311, 25, 180.0),
+        lat: milli_minutes(r, 336, 24, 90.0),
     }
 }

@@ -1,10 +1,23 @@
 //! JSON for the IMO236/IMO289 payloads other than met/hydro, as gpsd's
 //! `json_aivdm_dump` prints them.
 
-use super::{Json, day_time, day_time_text, legend_or};
+use super::{Json, day_time, day_time_text, legend, legend_or, unpadded_time};
 use crate::message::{
-    CargoCodes, ClearanceTime, DangerousCargo, FairwayClosed, Route, TidalWindow,
+    BERTHING_SERVICES, Berthing, CargoCodes, ClearanceTime, DangerousCargo, FairwayClosed, Route,
+    TidalWindow,
 };
+
+/// gpsd's mooring position legends (`position_types`).
+const POSITIONS: [&str; 8] = [
+    "Not available",
+    "Port-side to",
+    "Starboard-side to",
+    "Mediterranean (end-on) mooring",
+    "Mooring buoy",
+    "Anchorage",
+    "Reserved for future use",
+    "Reserved for future use",
+];
 
 /// gpsd's route type legends (`route_type`), 6-30 reserved.
 const ROUTE_TYPES: [&str; 6] = [
@@ -94,4 +107,21 @@ pub(super) fn route(j: &mut Json<'_>, r: &Route) {
         j.fixed("lon", w.lon.unwrap_or(181.0), 6);
         j.fixed("lat", w.lat.unwrap_or(91.0), 6);
     });
+}
+
+pub(super) fn berthing(j: &mut Json<'_>, b: &Berthing) {
+    let position = b.position.unwrap_or(0);
+    j.num("linkage", b.linkage);
+    j.num("berth_length", b.berth_length.unwrap_or(0));
+    j.num("position", position);
+    j.str("position_text", legend(&POSITIONS, position));
+    j.str("arrival", &unpadded_time(&b.arrival));
+    j.num("availability", u8::from(b.availability));
+    for (name, code) in BERTHING_SERVICES.iter().zip(b.services) {
+        j.num(name, code);
+    }
+    j.str("berth_name", &b.berth_name);
+    j.fixed("berth_lon", b.lon.unwrap_or(181.0), 6);
+    j.fixed("berth_lat", b.lat.unwrap_or(91.0), 6);
+    j.fixed("berth_depth", b.berth_depth.map_or(0.0, f64::from), 1);
 }

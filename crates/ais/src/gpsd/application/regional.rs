@@ -1,7 +1,7 @@
 //! JSON for the inland (DAC 200) and GLA (DAC 235/250) payloads, with
 //! gpsd's legends.
 
-use super::{Json, legend, legend_or};
+use super::{Json, legend, legend_or, unpadded_time};
 use crate::message::{AtonMonitoring, InlandArrival, InlandStatic, SignalStatus, WaterLevels};
 
 /// ERI ship types as gpsd lists them: (ERI code, AIS code, legend). gpsd
@@ -149,16 +149,7 @@ pub(super) fn inland_arrival(j: &mut Json<'_>, a: &InlandArrival) {
     j.str("section", &a.section);
     j.str("terminal", &a.terminal);
     j.str("hectometre", &a.hectometre);
-    // gpsd prints this time unpadded and without the Z: "5-14T9:30".
-    let t = &a.time;
-    let eta = format!(
-        "{}-{}T{}:{}",
-        t.month.unwrap_or(0),
-        t.day.unwrap_or(0),
-        t.hour.unwrap_or(24),
-        t.minute.unwrap_or(60)
-    );
-    j.str("eta", &eta);
+    j.str("eta", &unpadded_time(&a.time));
     if a.fid == 21 {
         j.num("tugs", a.tugs.unwrap_or(7));
         j.num("airdraught", a.air_draught.unwrap_or(0));

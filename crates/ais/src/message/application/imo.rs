@@ -130,3 +130,58 @@ pub struct Waypoint {
     pub lon: Option<f64>,
     pub lat: Option<f64>,
 }
+
+/// DAC 1 FI 20: berthing data (IMO289).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Berthing {
+    /// Message linkage id.
+    pub linkage: u16,
+    /// Metres; `None` for 0 (not available).
+    pub berth_length: Option<u16>,
+    /// Metres, 0.1 m steps; `None` for 0 (not available).
+    pub berth_depth: Option<f32>,
+    /// Mooring position: 1 port-side to, 2 starboard-side to, 3
+    /// Mediterranean, 4 buoy, 5 anchorage; `None` for 0.
+    pub position: Option<u8>,
+    pub arrival: DayTime,
+    /// Whether the services below are given.
+    pub availability: bool,
+    /// The 26 two-bit service codes as sent, in the order of
+    /// [`BERTHING_SERVICES`]: 0 not available or requested, 1 available,
+    /// 2 no data, 3 not to be used.
+    pub services: [u8; 26],
+    pub berth_name: String,
+    /// Degrees (1/1000 minute); `None` for 181/91 or out of range.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+}
+
+/// Names of [`Berthing::services`], as gpsd prints them.
+pub const BERTHING_SERVICES: [&str; 26] = [
+    "agent",
+    "fuel",
+    "chandler",
+    "stevedore",
+    "electrical",
+    "water",
+    "customs",
+    "cartage",
+    "crane",
+    "lift",
+    "medical",
+    "navrepair",
+    "provisions",
+    "shiprepair",
+    "surveyor",
+    "steam",
+    "tugs",
+    "solidwaste",
+    "liquidwaste",
+    "hazardouswaste",
+    "ballast",
+    "additional",
+    "regional1",
+    "regional2",
+    "future1",
+    "future2",
+];

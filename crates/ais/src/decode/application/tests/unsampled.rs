@@ -272,3 +272,49 @@ fn dac200_fi40_signal_status() {
         r#""direction":2,"direction_text":"Downstream","status":5,"status_text":"Red"}"#
     ));
 }
+
+#[test]
+fn dac1_fi20_berthing() {
+    let mut w = addressed(1, 20);
+    w.u(7, 10); // 88: message linkage
+    w.u(250, 9); // 98: berth length, m
+    w.u(120, 8); // 107: depth, 12.0 m
+    w.u(1, 3); // 115: port-side to
+    for (v, n) in [(6, 4), (1, 5), (12, 5), (30, 6)] {
+        w.u(v, n); // 118: arrival 06-01T12:30
+    }
+    w.u(1, 1); // 138: services given
+    for k in 0..26 {
+        w.u(k % 4, 2); // 139: 26 two-bit service codes, 0 1 2 3 0 1 ...
+    }
+    w.text("BERTH 7", 20); // 191: berth name
+    w.i(270_000, 25); // 311: 4.5°
+    w.i(3_126_000, 24); // 336: 52.1°
+    let Application::Berthing(b) = application(&w) else {
+        panic!()
+    };
+    assert_eq!(
+        (b.linkage, b.berth_length, b.position),
+        (7, Some(250), Some(1))
+    );
+    assert!((b.berth_depth.unwrap() - 12.0).abs() < 1e-6);
+    assert_eq!(
+        b.arrival,
+        DayTime {
+            month: Some(6),
+            day: Some(1),
+            hour: Some(12),
+            minute: Some(30)
+        }
+    );
+    assert!(b.availability);
+    assert_eq!(
+        (b.services[0], b.services[1], b.services[3], b.services[25]),
+        (0, 1, 3, 1)
+    );
+    assert_eq!(b.berth_name, "BERTH 7");
+    assert!((b.lon.unwrap() - 4.5).abs() < 1e-9 && (b.lat.unwrap() - 52.1).abs() < 1e-9);
+    let json = json(&w);
+    assert!(json.contains(r#""position_text":"Port-side to","arrival":"6-1T12:30","availability":1,"agent":0,"fuel":1"#), "{json}");
+    assert!(json.contains(r#""future2":1,"berth_name":"BERTH 7","berth_lon":4.500000,"berth_lat":52.100000,"berth_depth":12.0}"#), "{json}");
+}
