@@ -9,7 +9,7 @@
 //!   (types 1-27; binary DAC/FI payloads typed where gpsd types them —
 //!   met/hydro, cargo, fairway, tidal windows, clearance, routes, text,
 //!   inland static/arrival/levels/signals/persons, GLA AtoN monitoring —
-//!   and kept raw as well).
+//!   and area notices, which gpsd leaves raw; raw bits are always kept).
 //! - [`decoder`]: [`Decoder`], line in, [`Decoded`] out, for the ingest service.
 //! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators),
 //!   and [`encode::corpus`], a deterministic realistic mix for benchmarks.

@@ -4,6 +4,7 @@
 use crate::bits::BitReader;
 use crate::message::{Application, DayTime, MetHydro};
 
+mod area;
 mod imo;
 mod regional;
 #[cfg(test)]
@@ -26,6 +27,7 @@ pub(super) fn application(
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
         (6, 1, 20) => Some(Application::Berthing(imo::berthing(r))),
+        (8, 1, 22) => Some(Application::AreaNotice(area::area_notice(r))),
         (6, 1, 25) => Some(Application::CargoCodes(imo::cargo_codes(r))),
         (8, 1, 27) => Some(Application::Route(imo::route(r, 27, 56))),
         (6, 1, 28) => Some(Application::Route(imo::route(r, 28, 88))),

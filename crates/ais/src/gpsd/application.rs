@@ -20,8 +20,11 @@ const PRECIPITATION: [&str; 8] = [
 ];
 const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
 
-pub(super) fn application(j: &mut Json<'_>, app: &Application) {
+/// Writes the payload's fields as gpsd does; false, writing nothing, for
+/// those gpsd prints as raw bits though we type them (area notices).
+pub(super) fn application(j: &mut Json<'_>, app: &Application) -> bool {
     match app {
+        Application::AreaNotice(_) => return false,
         Application::MetHydro(m) => met_hydro(j, m),
         Application::DangerousCargo(c) => imo::dangerous_cargo(j, c),
         Application::FairwayClosed(f) => imo::fairway_closed(j, f),
@@ -45,6 +48,7 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) {
         }
         Application::AtonMonitoring(a) => regional::aton_monitoring(j, a),
     }
+    true
 }
 
 /// gpsd's `"MM-DDTHH:MMZ"`, with the not-available codes where `None`.

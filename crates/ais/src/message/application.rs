@@ -1,9 +1,11 @@
 //! Decoded DAC/FI application payloads of binary messages (types 6 and 8).
 //! Only the ones gpsd decodes are typed; the rest stay raw bits.
 
+mod area;
 mod imo;
 mod regional;
 
+pub use area::*;
 pub use imo::*;
 pub use regional::*;
 
@@ -17,6 +19,9 @@ pub enum Application {
     DangerousCargo(DangerousCargo),
     /// DAC 1, FI 13 (IMO236), broadcast: fairway closed.
     FairwayClosed(FairwayClosed),
+    /// DAC 1, FI 22 (IMO289), broadcast: area notice. gpsd leaves it raw,
+    /// and so does our gpsd-style JSON.
+    AreaNotice(AreaNotice),
     /// DAC 1, FI 25 (IMO289), addressed: dangerous cargo codes.
     CargoCodes(CargoCodes),
     /// DAC 1, FI 27 (broadcast) or FI 28 (addressed), IMO289: route information.

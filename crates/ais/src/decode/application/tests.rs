@@ -8,6 +8,7 @@ use crate::decode::decode;
 use crate::encode::to_sentences;
 use crate::message::*;
 
+mod area;
 mod unsampled;
 
 /// A type 6 header (88 bits): type 6, repeat 0, MMSI 2442101, sequence 1,
@@ -31,7 +32,7 @@ pub(super) fn application(w: &BitWriter) -> Application {
     b.application.expect("typed payload")
 }
 
-fn sample(payload: &str, fill: u8) -> BinaryMessage {
+pub(super) fn sample(payload: &str, fill: u8) -> BinaryMessage {
     match decode(payload, fill).unwrap() {
         Message::Binary(b) => b,
         other => panic!("{other:?}"),
