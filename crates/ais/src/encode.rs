@@ -1,5 +1,5 @@
 //! Typed messages to `!AIVDM` lines: for tests, simulators and load
-//! generators. Types 1-3, 5 and 18, and (in `class_b`) 19, 24 and 27.
+//! generators. Types 1-3, 5 and 18 here, 19, 24 and 27 in `class_b_and_long_range`.
 
 use crate::bits::BitWriter;
 use crate::message::{ClassBPosition, PositionReport, StaticVoyage};
@@ -136,9 +136,9 @@ fn lon_lat(w: &mut BitWriter, lon: Option<f64>, lat: Option<f64>) {
     );
 }
 
-mod class_b;
+mod class_b_and_long_range;
 pub mod corpus;
 #[cfg(test)]
 mod tests;
 
-pub use class_b::*;
+pub use class_b_and_long_range::*;
