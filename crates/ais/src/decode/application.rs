@@ -26,6 +26,7 @@ pub(super) fn application(
         (8, 1, 13) => Some(Application::FairwayClosed(imo::fairway_closed(r))),
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
+        (8, 1, 19) => Some(Application::TrafficSignal(imo::traffic_signal(r))),
         (6, 1, 20) => Some(Application::Berthing(imo::berthing(r))),
         (8, 1, 22) => Some(Application::AreaNotice(area::area_notice(r))),
         (6, 1, 25) => Some(Application::CargoCodes(imo::cargo_codes(r))),

@@ -33,6 +33,7 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) -> bool {
         Application::TidalWindow(t) => imo::tidal_window(j, t),
         Application::ClearanceTime(c) => imo::clearance_time(j, c),
         Application::Berthing(b) => imo::berthing(j, b),
+        Application::TrafficSignal(t) => imo::traffic_signal(j, t),
         Application::TextDescription(t) => {
             j.num("linkage", t.linkage);
             j.str("text", &t.text);

@@ -30,6 +30,8 @@ pub enum Application {
     TidalWindow(TidalWindow),
     /// DAC 1, FI 18 (IMO289), addressed: clearance time to enter port.
     ClearanceTime(ClearanceTime),
+    /// DAC 1, FI 19 (IMO289), broadcast: marine traffic signal.
+    TrafficSignal(TrafficSignal),
     /// DAC 1, FI 20 (IMO289), addressed: berthing data.
     Berthing(Berthing),
     /// DAC 1, FI 30 (addressed) or FI 29 (broadcast), IMO289: text description.

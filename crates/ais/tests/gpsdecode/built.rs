@@ -2,7 +2,7 @@
 //! and a fragment whose sequence id changed mid-message.
 
 use super::GPSD_SAMPLE;
-use super::harness::{differential, gpsdecode};
+use super::harness::{Tally, compare, differential, gpsdecode, gpsdecode_text, ours, parse};
 
 /// Fields (value, width) packed MSB first and armoured, as one sentence:
 /// payloads built here bit by bit, independently of our encoder.
@@ -196,4 +196,35 @@ fn a_changed_sequence_id_is_joined_as_gpsdecode_does() {
         tally.fields > 20 && tally.mismatches.is_empty(),
         "{tally:?}"
     );
+}
+
+/// gpsd 3.22 prints a marine traffic signal (1/19) without the comma before
+/// `nextsignal_text`, so no JSON parser reads it; with the comma restored,
+/// its fields agree with ours (which are well formed).
+#[test]
+fn traffic_signal_agrees_with_gpsdecode_once_its_comma_is_restored() {
+    let mut fields = vec![(8, 6), (0, 2), (211_000_003, 30), (0, 2), (1, 10), (19, 6)];
+    fields.push((3, 10)); // linkage
+    fields.extend(six_bit("SIGNAL STATION", 20));
+    // Position (1/1000 minute), status, signal, hour, minute, next signal, spare.
+    fields.extend([
+        (270_000, 25),
+        (3_126_000, 24),
+        (1, 2),
+        (4, 5),
+        (12, 5),
+        (30, 6),
+        (5, 5),
+    ]);
+    fields.extend([(0, 51), (0, 51)]);
+    let line = hand_built(&fields) + "\n";
+    let text = gpsdecode_text(&line);
+    let broken = r#""nextsignal":5"nextsignal_text""#;
+    assert!(text.contains(broken), "gpsd's output changed: {text}");
+    let want = parse(&text.replace(broken, r#""nextsignal":5,"nextsignal_text""#));
+    let got = ours(&line);
+    assert_eq!((want.len(), got.len()), (1, 1));
+    let mut tally = Tally::default();
+    assert!(compare(&want[0], &got[0], &mut tally), "{tally:?}");
+    assert_eq!(tally.fields, want[0].map.len());
 }

@@ -15,7 +15,6 @@ pub(crate) const NOT_YET_DECODED: &[(u64, u64)] = &[
     (1, 15),   // air draught: gpsd reads it from the type 6 header bits
     (1, 16),   // persons on board: gpsd reads header bits for one layout
     (1, 17),   // VTS-generated targets: 42-bit target ids
-    (1, 19),   // marine traffic signal: gpsd's JSON lacks a comma
     (200, 23), // EMMA warning: gpsd's JSON repeats "type" and "class"
 ];
 
@@ -59,6 +58,11 @@ impl Tally {
 }
 
 pub(crate) fn gpsdecode(input: &str) -> Vec<Object> {
+    parse(&gpsdecode_text(input))
+}
+
+/// gpsdecode's output as printed.
+pub(crate) fn gpsdecode_text(input: &str) -> String {
     let spawned = Command::new("gpsdecode")
         .args(["-s", "-j"])
         .stdin(Stdio::piped())
@@ -76,7 +80,7 @@ pub(crate) fn gpsdecode(input: &str) -> Vec<Object> {
     let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
     let output = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
-    parse(&String::from_utf8_lossy(&output.stdout))
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 pub(crate) fn ours(input: &str) -> Vec<Object> {
@@ -85,7 +89,7 @@ pub(crate) fn ours(input: &str) -> Vec<Object> {
     parse(&String::from_utf8(out).unwrap())
 }
 
-fn parse(text: &str) -> Vec<Object> {
+pub(crate) fn parse(text: &str) -> Vec<Object> {
     text.lines()
         .filter_map(|line| match serde_json::from_str(line) {
             Ok(Value::Object(map)) if map.get("class") == Some(&"AIS".into()) => Some(Object {
@@ -206,7 +210,7 @@ fn known_difference(msg_type: u64, mmsi: u64, key: &str) -> Option<&'static str>
 }
 
 /// Compares one pair; returns whether every compared field agreed.
-fn compare(want: &Object, got: &Object, tally: &mut Tally) -> bool {
+pub(crate) fn compare(want: &Object, got: &Object, tally: &mut Tally) -> bool {
     let (msg_type, mmsi) = key(want);
     let binary = matches!(msg_type, 6 | 8);
     let dac_fid = (

@@ -5,7 +5,7 @@ use super::{day_time, lon_lat_28, milli_minutes, unless};
 use crate::bits::BitReader;
 use crate::message::{
     Berthing, Cargo, CargoCodes, ClearanceTime, DangerousCargo, DayTime, FairwayClosed, Route,
-    TextDescription, Tidal, TidalWindow, Waypoint,
+    TextDescription, Tidal, TidalWindow, TrafficSignal, Waypoint,
 };
 
 /// Where the tidal window points start.
@@ -163,5 +163,19 @@ pub(super) fn berthing(r: &BitReader<'_>) -> Berthing {
         berth_name: r.text(191, 20),
         lon: milli_minutes(r, 311, 25, 180.0),
         lat: milli_minutes(r, 336, 24, 90.0),
+    }
+}
+
+pub(super) fn traffic_signal(r: &BitReader<'_>) -> TrafficSignal {
+    TrafficSignal {
+        linkage: r.u(56, 10) as u16,
+        station: r.text(66, 20),
+        lon: milli_minutes(r, 186, 25, 180.0),
+        lat: milli_minutes(r, 211, 24, 90.0),
+        status: r.u(235, 2) as u8,
+        signal: r.u(237, 5) as u8,
+        hour: unless(r.u(242, 5) as u8, 24),
+        minute: unless(r.u(247, 6) as u8, 60),
+        next_signal: r.u(253, 5) as u8,
     }
 }

@@ -4,7 +4,7 @@
 use super::{Json, day_time, day_time_text, legend, legend_or, unpadded_time};
 use crate::message::{
     BERTHING_SERVICES, Berthing, CargoCodes, ClearanceTime, DangerousCargo, FairwayClosed, Route,
-    TidalWindow,
+    TidalWindow, TrafficSignal,
 };
 
 /// gpsd's mooring position legends (`position_types`).
@@ -17,6 +17,25 @@ const POSITIONS: [&str; 8] = [
     "Anchorage",
     "Reserved for future use",
     "Reserved for future use",
+];
+
+/// gpsd's signal legends (`signal_legends`).
+const SIGNALS: [&str; 15] = [
+    "N/A",
+    "Serious emergency – stop or divert according to instructions.",
+    "Vessels shall not proceed.",
+    "Vessels may proceed. One way traffic.",
+    "Vessels may proceed. Two way traffic.",
+    "Vessels shall proceed on specific orders only.",
+    "Vessels in main channel shall not proceed.",
+    "Vessels in main channel shall proceed on specific orders only.",
+    "Vessels in main channel shall proceed on specific orders only.",
+    "I = \"in-bound\" only acceptable.",
+    "O = \"out-bound\" only acceptable.",
+    "F = both \"in- and out-bound\" acceptable.",
+    "XI = Code will shift to \"I\" in due time.",
+    "XO = Code will shift to \"O\" in due time.",
+    "X = Vessels shall proceed only on direction.",
 ];
 
 /// gpsd's route type legends (`route_type`), 6-30 reserved.
@@ -124,4 +143,26 @@ pub(super) fn berthing(j: &mut Json<'_>, b: &Berthing) {
     j.fixed("berth_lon", b.lon.unwrap_or(181.0), 6);
     j.fixed("berth_lat", b.lat.unwrap_or(91.0), 6);
     j.fixed("berth_depth", b.berth_depth.map_or(0.0, f64::from), 1);
+}
+
+/// gpsd 3.22 leaves out the comma before `nextsignal_text` (and the escapes
+/// in the legends with quotes); ours is the same object, well formed.
+pub(super) fn traffic_signal(j: &mut Json<'_>, t: &TrafficSignal) {
+    j.num("linkage", t.linkage);
+    j.str("station", &t.station);
+    j.fixed("lon", t.lon.unwrap_or(181.0), 6);
+    j.fixed("lat", t.lat.unwrap_or(91.0), 6);
+    j.num("status", t.status);
+    j.num("signal", t.signal);
+    j.str(
+        "signal_text",
+        legend_or(&SIGNALS, t.signal.into(), "INVALID SIGNAL TYPE"),
+    );
+    j.num("hour", t.hour.unwrap_or(24));
+    j.num("minute", t.minute.unwrap_or(60));
+    j.num("nextsignal", t.next_signal);
+    j.str(
+        "nextsignal_text",
+        legend_or(&SIGNALS, t.next_signal.into(), "INVALID SIGNAL TYPE"),
+    );
 }

@@ -131,6 +131,26 @@ pub struct Waypoint {
     pub lat: Option<f64>,
 }
 
+/// DAC 1 FI 19: marine traffic signal (IMO289).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrafficSignal {
+    /// Message linkage id.
+    pub linkage: u16,
+    /// Name of the signal station.
+    pub station: String,
+    /// Degrees (1/1000 minute); `None` for 181/91 or out of range.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// Status of the signal as sent (1 in regular service, 2 irregular).
+    pub status: u8,
+    /// Signal in service and the next one expected (codes 1-14; 0 none).
+    pub signal: u8,
+    /// UTC time of the next shift; `None` for 24 and 60.
+    pub hour: Option<u8>,
+    pub minute: Option<u8>,
+    pub next_signal: u8,
+}
+
 /// DAC 1 FI 20: berthing data (IMO289).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Berthing {

@@ -318,3 +318,27 @@ fn dac1_fi20_berthing() {
     assert!(json.contains(r#""position_text":"Port-side to","arrival":"6-1T12:30","availability":1,"agent":0,"fuel":1"#), "{json}");
     assert!(json.contains(r#""future2":1,"berth_name":"BERTH 7","berth_lon":4.500000,"berth_lat":52.100000,"berth_depth":12.0}"#), "{json}");
 }
+
+#[test]
+fn dac1_fi19_traffic_signal() {
+    let mut w = broadcast(1, 19);
+    w.u(3, 10); // 56: message linkage
+    w.text("SIGNAL STATION", 20); // 66: station name
+    w.i(270_000, 25); // 186: 4.5°
+    w.i(3_126_000, 24); // 211: 52.1°
+    for (v, n) in [(1, 2), (4, 5), (24, 5), (60, 6), (9, 5)] {
+        w.u(v, n); // 235: status, signal 4, next shift n/a, next signal 9
+    }
+    let Application::TrafficSignal(t) = application(&w) else {
+        panic!()
+    };
+    assert_eq!((t.linkage, t.station.as_str()), (3, "SIGNAL STATION"));
+    assert!((t.lon.unwrap() - 4.5).abs() < 1e-9 && (t.lat.unwrap() - 52.1).abs() < 1e-9);
+    assert_eq!(
+        (t.status, t.signal, t.hour, t.minute, t.next_signal),
+        (1, 4, None, None, 9)
+    );
+    // The legend's quotes are escaped, unlike gpsd's.
+    let json = json(&w);
+    assert!(json.contains(r#""hour":24,"minute":60,"nextsignal":9,"nextsignal_text":"I = \"in-bound\" only acceptable."}"#), "{json}");
+}
