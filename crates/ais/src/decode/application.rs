@@ -25,6 +25,7 @@ pub(super) fn application(
         (6, 1, 12) => Some(Application::DangerousCargo(imo::dangerous_cargo(r))),
         (8, 1, 13) => Some(Application::FairwayClosed(imo::fairway_closed(r))),
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
+        (8, 1, 17) => Some(Application::VtsTargets(imo::vts_targets(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
         (8, 1, 19) => Some(Application::TrafficSignal(imo::traffic_signal(r))),
         (6, 1, 20) => Some(Application::Berthing(imo::berthing(r))),

@@ -34,6 +34,7 @@ pub(super) fn application(j: &mut Json<'_>, app: &Application) -> bool {
         Application::ClearanceTime(c) => imo::clearance_time(j, c),
         Application::Berthing(b) => imo::berthing(j, b),
         Application::TrafficSignal(t) => imo::traffic_signal(j, t),
+        Application::VtsTargets(t) => imo::vts_targets(j, t),
         Application::TextDescription(t) => {
             j.num("linkage", t.linkage);
             j.str("text", &t.text);

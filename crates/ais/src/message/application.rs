@@ -28,6 +28,8 @@ pub enum Application {
     Route(Route),
     /// DAC 1, FI 14 (IMO236) or FI 32 (IMO289), addressed: tidal window.
     TidalWindow(TidalWindow),
+    /// DAC 1, FI 17 (IMO289), broadcast: VTS-generated (synthetic) targets.
+    VtsTargets(Vec<VtsTarget>),
     /// DAC 1, FI 18 (IMO289), addressed: clearance time to enter port.
     ClearanceTime(ClearanceTime),
     /// DAC 1, FI 19 (IMO289), broadcast: marine traffic signal.

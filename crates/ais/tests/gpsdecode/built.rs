@@ -34,8 +34,8 @@ fn six_bit(text: &str, chars: usize) -> Vec<(u64, usize)> {
     out
 }
 
-/// Binary payloads that occur in no sample (berthing, fairway closed, cargo
-/// codes, routes, broadcast text, inland ETA/RTA, persons on board, water levels,
+/// Binary payloads that occur in no sample (VTS targets, berthing, fairway
+/// closed, cargo codes, routes, broadcast text, inland ETA/RTA, persons on board, water levels,
 /// signal status): gpsd types them and agrees with us field by field.
 #[test]
 fn hand_built_binary_payloads_agree_with_gpsdecode() {
@@ -147,7 +147,28 @@ fn hand_built_binary_payloads_agree_with_gpsdecode() {
     berthing.extend((0..26).map(|k| (k % 4, 2)));
     berthing.extend(six_bit("BERTH 7", 20));
     berthing.extend([(270_000, 25), (3_126_000, 24)]);
+    // Two VTS targets (an MMSI, a callsign), then 6 spare bits; gpsd reads a
+    // third target from wherever one starts before the end, as we do.
+    let mut vts = broadcast(1, 17);
+    for id in [vec![(0, 2), (0, 10), (244_000_001, 32)], {
+        let mut callsign = vec![(2, 2)];
+        callsign.extend(six_bit("PD1234", 7));
+        callsign
+    }] {
+        vts.extend(id);
+        // Spare, latitude, longitude (1/1000 minute), course, second, speed.
+        vts.extend([
+            (0, 4),
+            (3_126_000, 24),
+            (270_000, 25),
+            (90, 9),
+            (30, 6),
+            (12, 10),
+        ]);
+    }
+    vts.push((0, 6));
     let lines = [
+        hand_built(&vts),
         hand_built(&berthing),
         arrival(21, &[(1, 3), (1250, 12), (0, 5)]),
         arrival(22, &[(1, 2), (0, 2)]),
@@ -167,7 +188,7 @@ fn hand_built_binary_payloads_agree_with_gpsdecode() {
         "gpsd left one raw"
     );
     let tally = differential("hand-built binary", &input);
-    assert_eq!((tally.compared, tally.envelope_only), (11, 0), "{tally:?}");
+    assert_eq!((tally.compared, tally.envelope_only), (12, 0), "{tally:?}");
     assert!(tally.mismatches.is_empty(), "{:#?}", tally.mismatches);
 }
 

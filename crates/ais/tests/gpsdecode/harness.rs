@@ -14,7 +14,6 @@ use serde_json::{Map, Value};
 pub(crate) const NOT_YET_DECODED: &[(u64, u64)] = &[
     (1, 15),   // air draught: gpsd reads it from the type 6 header bits
     (1, 16),   // persons on board: gpsd reads header bits for one layout
-    (1, 17),   // VTS-generated targets: 42-bit target ids
     (200, 23), // EMMA warning: gpsd's JSON repeats "type" and "class"
 ];
 

@@ -5,7 +5,7 @@ use super::{day_time, lon_lat_28, milli_minutes, unless};
 use crate::bits::BitReader;
 use crate::message::{
     Berthing, Cargo, CargoCodes, ClearanceTime, DangerousCargo, DayTime, FairwayClosed, Route,
-    TextDescription, Tidal, TidalWindow, TrafficSignal, Waypoint,
+    TargetId, TextDescription, Tidal, TidalWindow, TrafficSignal, VtsTarget, Waypoint,
 };
 
 /// Where the tidal window points start.
@@ -178,4 +178,25 @@ pub(super) fn traffic_signal(r: &BitReader<'_>) -> TrafficSignal {
         minute: unless(r.u(247, 6) as u8, 60),
         next_signal: r.u(253, 5) as u8,
     }
+}
+
+/// 122-bit targets from bit 56, each starting inside the message (gpsd
+/// also emits an empty one that would start exactly at the end).
+pub(super) fn vts_targets(r: &BitReader<'_>) -> Vec<VtsTarget> {
+    (56..r.len())
+        .step_by(122)
+        .map(|a| VtsTarget {
+            id: match r.u(a, 2) {
+                0 => TargetId::Mmsi(r.u(a + 12, 32)),
+                1 => TargetId::Imo(r.u(a + 12, 32)),
+                2 => TargetId::Callsign(r.text(a + 2, 7)),
+                _ => TargetId::Other(r.text(a + 2, 7)),
+            },
+            lat: milli_minutes(r, a + 48, 24, 90.0),
+            lon: milli_minutes(r, a + 72, 25, 180.0),
+            course: unless(r.u(a + 97, 9) as u16, 360),
+            second: unless(r.u(a + 106, 6) as u8, 60),
+            speed: unless(r.u(a + 112, 10) as u16, 255),
+        })
+        .collect()
 }

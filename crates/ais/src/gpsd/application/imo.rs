@@ -4,7 +4,7 @@
 use super::{Json, day_time, day_time_text, legend, legend_or, unpadded_time};
 use crate::message::{
     BERTHING_SERVICES, Berthing, CargoCodes, ClearanceTime, DangerousCargo, FairwayClosed, Route,
-    TidalWindow, TrafficSignal,
+    TargetId, TidalWindow, TrafficSignal, VtsTarget,
 };
 
 /// gpsd's mooring position legends (`position_types`).
@@ -165,4 +165,24 @@ pub(super) fn traffic_signal(j: &mut Json<'_>, t: &TrafficSignal) {
         "nextsignal_text",
         legend_or(&SIGNALS, t.next_signal.into(), "INVALID SIGNAL TYPE"),
     );
+}
+
+pub(super) fn vts_targets(j: &mut Json<'_>, targets: &[VtsTarget]) {
+    j.objects("targets", targets, |j, t| {
+        // gpsd names the identifier after its type, numbers quoted.
+        let (code, name, id) = match &t.id {
+            TargetId::Mmsi(n) => (0u8, "mmsi", n.to_string()),
+            TargetId::Imo(n) => (1, "imo", n.to_string()),
+            TargetId::Callsign(s) => (2, "callsign", s.clone()),
+            TargetId::Other(s) => (3, "other", s.clone()),
+        };
+        j.num("idtype", code);
+        j.str("idtype_text", name);
+        j.str(name, &id);
+        j.fixed("lat", t.lat.unwrap_or(91.0), 6);
+        j.fixed("lon", t.lon.unwrap_or(181.0), 6);
+        j.num("course", t.course.unwrap_or(360));
+        j.num("second", t.second.unwrap_or(60));
+        j.num("speed", t.speed.unwrap_or(255));
+    });
 }

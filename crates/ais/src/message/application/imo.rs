@@ -131,6 +131,32 @@ pub struct Waypoint {
     pub lat: Option<f64>,
 }
 
+/// One target of DAC 1 FI 17 (IMO289), 122 bits: a vessel a VTS sees and
+/// reports on its behalf.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VtsTarget {
+    pub id: TargetId,
+    /// Degrees (1/1000 minute); `None` for 181/91 or out of range.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// Degrees; `None` for 360.
+    pub course: Option<u16>,
+    /// UTC second; `None` for 60.
+    pub second: Option<u8>,
+    /// Knots; `None` for 255.
+    pub speed: Option<u16>,
+}
+
+/// How a VTS target is identified (42 bits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetId {
+    /// The number is read from the low 32 bits, as gpsd does.
+    Mmsi(u32),
+    Imo(u32),
+    Callsign(String),
+    Other(String),
+}
+
 /// DAC 1 FI 19: marine traffic signal (IMO289).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrafficSignal {

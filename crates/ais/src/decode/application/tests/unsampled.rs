@@ -342,3 +342,44 @@ fn dac1_fi19_traffic_signal() {
     let json = json(&w);
     assert!(json.contains(r#""hour":24,"minute":60,"nextsignal":9,"nextsignal_text":"I = \"in-bound\" only acceptable."}"#), "{json}");
 }
+
+#[test]
+fn dac1_fi17_vts_targets() {
+    let mut w = broadcast(1, 17);
+    // 56 and 178: two 122-bit targets: id type (2), id (42), spare (4),
+    // latitude (24) and longitude (25) at 1/1000 minute, course (9),
+    // second (6), speed (10).
+    w.u(0, 2); // MMSI, in the low 32 of 42 bits
+    w.u(0, 10);
+    w.u(244_000_001, 32);
+    w.u(0, 4);
+    w.i(3_126_000, 24); // 52.1°
+    w.i(270_000, 25); // 4.5°
+    for (v, n) in [(90, 9), (30, 6), (12, 10)] {
+        w.u(v, n);
+    }
+    w.u(2, 2); // callsign
+    w.text("PD1234", 7);
+    w.u(0, 4);
+    w.i(91 * 60_000, 24); // not available
+    w.i(181 * 60_000, 25);
+    for (v, n) in [(360, 9), (60, 6), (255, 10)] {
+        w.u(v, n);
+    }
+    // 300 bits: gpsd would add an empty third target starting at the end.
+    let Application::VtsTargets(t) = application(&w) else {
+        panic!()
+    };
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0].id, TargetId::Mmsi(244_000_001));
+    assert!((t[0].lat.unwrap() - 52.1).abs() < 1e-9 && (t[0].lon.unwrap() - 4.5).abs() < 1e-9);
+    assert_eq!(
+        (t[0].course, t[0].second, t[0].speed),
+        (Some(90), Some(30), Some(12))
+    );
+    assert_eq!(t[1].id, TargetId::Callsign("PD1234".to_owned()));
+    assert_eq!(
+        (t[1].lat, t[1].lon, t[1].course, t[1].second, t[1].speed),
+        (None, None, None, None, None)
+    );
+}
