@@ -191,7 +191,11 @@ impl Assembler {
         if number + 1 != s.fragment_number || !key.matches_but_sequence(s) {
             return None;
         }
-        let position = self.pending.iter().position(|g| g.key == key)?;
+        let index = usize::from(s.fragment_number - 1);
+        let position = self
+            .pending
+            .iter()
+            .position(|g| g.key == key && g.parts[index].is_none())?;
         self.stats.resequenced += 1;
         Some(position)
     }

@@ -143,3 +143,21 @@ fn a_matching_sequence_id_wins_over_the_fragment_just_before() {
     );
     assert_eq!((a.pending(), a.stats().resequenced), (1, 0));
 }
+
+#[test]
+fn a_changed_sequence_id_does_not_overwrite_a_fragment_already_held() {
+    // Part 2 then part 1 of id 4; a part 2 with id 1 cannot continue that
+    // group (it has its part 2), so it starts one of its own.
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(3, 2, 4, 'A', "22"), 0), None);
+    assert_eq!(push(&mut a, &line(3, 1, 4, 'A', "11"), 0), None);
+    assert_eq!(push(&mut a, &line(3, 2, 1, 'A', "xx"), 0), None);
+    assert_eq!(
+        (a.pending(), a.stats().resequenced, a.stats().replaced),
+        (2, 0, 0)
+    );
+    assert_eq!(
+        push(&mut a, &line(3, 3, 4, 'A', "33"), 0).as_deref(),
+        Some("112233")
+    );
+}
