@@ -1,4 +1,5 @@
-//! Typed messages to `!AIVDM` lines: for tests, simulators and load generators.
+//! Typed messages to `!AIVDM` lines: for tests, simulators and load
+//! generators. Types 1-3, 5 and 18 here, 19, 24 and 27 in `class_b_and_long_range`.
 
 use crate::bits::BitWriter;
 use crate::message::{ClassBPosition, PositionReport, StaticVoyage};
@@ -80,13 +81,18 @@ pub fn static_voyage_payload(m: &StaticVoyage) -> (String, u8) {
 /// One `!AIVDM` line for a position report on `channel`.
 pub fn encode_position(m: &PositionReport, channel: char) -> String {
     let (payload, fill) = position_payload(m);
-    to_sentences(&payload, fill, None, channel).remove(0)
+    single_sentence(&payload, fill, channel)
 }
 
 /// One `!AIVDM` line for a class B position report.
 pub fn encode_class_b(m: &ClassBPosition, channel: char) -> String {
     let (payload, fill) = class_b_payload(m);
-    to_sentences(&payload, fill, None, channel).remove(0)
+    single_sentence(&payload, fill, channel)
+}
+
+/// The one sentence of a payload that fits in one (all but type 5 here).
+fn single_sentence(payload: &str, fill_bits: u8, channel: char) -> String {
+    to_sentences(payload, fill_bits, None, channel).remove(0)
 }
 
 /// Two `!AIVDM` lines for static and voyage data, with sequence id `seq` (0-9).
@@ -130,6 +136,9 @@ fn lon_lat(w: &mut BitWriter, lon: Option<f64>, lat: Option<f64>) {
     );
 }
 
+mod class_b_and_long_range;
 pub mod corpus;
 #[cfg(test)]
 mod tests;
+
+pub use class_b_and_long_range::*;

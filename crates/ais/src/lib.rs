@@ -7,7 +7,9 @@
 //! - [`bits`]: reads fields from the 6-bit armoured payload in place.
 //! - [`decode()`]: payload to [`Message`]; [`message`] holds the typed structs
 //!   (types 1-27; binary DAC/FI payloads typed where gpsd types them —
-//!   met/hydro 1/11 and 1/31 so far — and kept raw as well).
+//!   met/hydro, cargo, fairway, tidal windows, clearance, routes, text,
+//!   inland static/arrival/levels/signals/persons, GLA AtoN monitoring —
+//!   and area notices, which gpsd leaves raw; raw bits are always kept).
 //! - [`decoder`]: [`Decoder`], line in, [`Decoded`] out, for the ingest service.
 //! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators),
 //!   and [`encode::corpus`], a deterministic realistic mix for benchmarks.

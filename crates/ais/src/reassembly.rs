@@ -40,6 +40,10 @@ pub struct AssemblerStats {
     /// Dropped because a fragment number arrived twice (the sender reused
     /// the sequence id before finishing, so the old group cannot complete).
     pub replaced: u64,
+    /// Fragments joined to the group of the fragment just before them
+    /// although their sequence ids differ (some transmitters change the id
+    /// mid-message; gpsd ignores sequence ids altogether).
+    pub resequenced: u64,
 }
 
 /// A complete payload: borrowed for single-sentence messages, owned when joined.
@@ -57,6 +61,9 @@ pub struct Assembler {
     /// In arrival order, so the oldest group is first.
     pending: Vec<Group>,
     stats: AssemblerStats,
+    /// The key and number of the fragment pushed last, if that line was
+    /// part of a multi-sentence group.
+    last: Option<(GroupKey, u8)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,9 +87,12 @@ struct Group {
 
 impl GroupKey {
     fn matches(&self, s: &Sentence<'_>) -> bool {
+        self.sequence_id == s.sequence_id && self.matches_but_sequence(s)
+    }
+
+    fn matches_but_sequence(&self, s: &Sentence<'_>) -> bool {
         self.talker == talker_bytes(s)
             && self.count == s.fragment_count
-            && self.sequence_id == s.sequence_id
             && self.channel == s.channel
             && self.source.as_deref() == s.tag_block.and_then(|t| t.source)
             && self.tag_group == tag_group_id(s)
@@ -106,6 +116,7 @@ impl Assembler {
             config,
             pending: Vec::new(),
             stats: AssemblerStats::default(),
+            last: None,
         }
     }
 
@@ -125,6 +136,7 @@ impl Assembler {
         now_ms: u64,
     ) -> Result<Option<Payload<'a>>, Reject> {
         self.expire(now_ms);
+        let previous = self.last.take();
         if sentence.fragment_count == 1 {
             return Ok(Some(Payload {
                 text: Cow::Borrowed(sentence.payload),
@@ -132,7 +144,11 @@ impl Assembler {
             }));
         }
         let index = usize::from(sentence.fragment_number - 1);
-        let position = self.pending.iter().position(|g| g.key.matches(sentence));
+        let position = self
+            .pending
+            .iter()
+            .position(|g| g.key.matches(sentence))
+            .or_else(|| self.continuation(previous, sentence));
         let position = match position {
             Some(p) if self.pending[p].parts[index].is_some() => {
                 self.pending.remove(p);
@@ -143,6 +159,7 @@ impl Assembler {
             None => self.open(sentence, now_ms),
         };
         let group = &mut self.pending[position];
+        self.last = Some((group.key.clone(), sentence.fragment_number));
         group.parts[index] = Some(sentence.payload.to_owned());
         group.received += 1;
         if sentence.fragment_number == sentence.fragment_count {
@@ -158,6 +175,29 @@ impl Assembler {
             text: Cow::Owned(text),
             fill_bits: group.fill_bits,
         }))
+    }
+
+    /// Like gpsd, which follows one fragment stream per channel and ignores
+    /// sequence ids: a fragment with no group of its own continues the group
+    /// of the line just before it, if that line was the previous fragment of
+    /// a group that differs only in sequence id. Any line in between (even a
+    /// single-sentence one) breaks the chain, as it resets gpsd's stream.
+    fn continuation(
+        &mut self,
+        previous: Option<(GroupKey, u8)>,
+        s: &Sentence<'_>,
+    ) -> Option<usize> {
+        let (key, number) = previous?;
+        if number + 1 != s.fragment_number || !key.matches_but_sequence(s) {
+            return None;
+        }
+        let index = usize::from(s.fragment_number - 1);
+        let position = self
+            .pending
+            .iter()
+            .position(|g| g.key == key && g.parts[index].is_none())?;
+        self.stats.resequenced += 1;
+        Some(position)
     }
 
     /// Drops groups older than the timeout.

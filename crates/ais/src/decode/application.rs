@@ -2,9 +2,17 @@
 //! the start of the message, as in IMO SN.1/Circ.236 and 289 and gpsd.
 
 use crate::bits::BitReader;
-use crate::message::{Application, MetHydro};
+use crate::message::{Application, DayTime, MetHydro};
 
-/// The typed payload for `dac`/`fid` of a message of `msg_type`, if we decode it.
+mod area;
+mod imo;
+mod regional;
+#[cfg(test)]
+mod tests;
+
+/// The typed payload for `dac`/`fid` of a message of `msg_type`, if we
+/// decode it. Where gpsd types a payload only at one exact length (the
+/// regional ones), so do we; the others read missing bits as zero, as gpsd.
 pub(super) fn application(
     r: &BitReader<'_>,
     msg_type: u8,
@@ -14,8 +22,60 @@ pub(super) fn application(
     match (msg_type, dac, fid) {
         (8, 1, 11) => Some(Application::MetHydro(met_hydro_11(r))),
         (8, 1, 31) => Some(Application::MetHydro(met_hydro_31(r))),
+        (6, 1, 12) => Some(Application::DangerousCargo(imo::dangerous_cargo(r))),
+        (8, 1, 13) => Some(Application::FairwayClosed(imo::fairway_closed(r))),
+        (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
+        (8, 1, 17) => Some(Application::VtsTargets(imo::vts_targets(r))),
+        (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
+        (8, 1, 19) => Some(Application::TrafficSignal(imo::traffic_signal(r))),
+        (6, 1, 20) => Some(Application::Berthing(imo::berthing(r))),
+        (8, 1, 22) => Some(Application::AreaNotice(area::area_notice(r))),
+        (6, 1, 25) => Some(Application::CargoCodes(imo::cargo_codes(r))),
+        (8, 1, 27) => Some(Application::Route(imo::route(r, 27, 56))),
+        (6, 1, 28) => Some(Application::Route(imo::route(r, 28, 88))),
+        (8, 1, 29) => Some(Application::TextDescription(imo::text_description(r, 56))),
+        (6, 1, 30) => Some(Application::TextDescription(imo::text_description(r, 88))),
+        (6, 1, 32) => Some(Application::TidalWindow(imo::tidal_window_32(r))),
+        (8, 200, 10) => regional::inland_static(r).map(Application::InlandStatic),
+        (6, 200, 21 | 22) => regional::inland_arrival(r, fid).map(Application::InlandArrival),
+        (6, 200, 55) => regional::inland_persons(r).map(Application::InlandPersons),
+        (8, 200, 24) => regional::water_levels(r).map(Application::WaterLevels),
+        (8, 200, 40) => regional::signal_status(r).map(Application::SignalStatus),
+        (6, 235 | 250, 10) => regional::aton_monitoring(r).map(Application::AtonMonitoring),
         _ => None,
     }
+}
+
+/// `raw`, unless it is the not-available code `none`.
+fn unless<T: PartialEq>(raw: T, none: T) -> Option<T> {
+    (raw != none).then_some(raw)
+}
+
+/// Month (4 bits), day (5), hour (5) and minute (6) from `at`.
+fn day_time(r: &BitReader<'_>, at: usize) -> DayTime {
+    DayTime {
+        month: unless(r.u(at, 4) as u8, 0),
+        day: unless(r.u(at + 4, 5) as u8, 0),
+        hour: unless(r.u(at + 9, 5) as u8, 24),
+        minute: unless(r.u(at + 14, 6) as u8, 60),
+    }
+}
+
+/// Signed 1/10000 minute longitude (28 bits) and latitude (27) from `at`.
+fn lon_lat_28(r: &BitReader<'_>, at: usize) -> (Option<f64>, Option<f64>) {
+    let lon = f64::from(r.i(at, 28)) / 600_000.0;
+    let lat = f64::from(r.i(at + 28, 27)) / 600_000.0;
+    (
+        (lon.abs() <= 180.0).then_some(lon),
+        (lat.abs() <= 90.0).then_some(lat),
+    )
+}
+
+/// Signed 1/1000 minute coordinate of `width` bits as degrees, `None` for
+/// 181/91 and anything beyond `limit`.
+fn milli_minutes(r: &BitReader<'_>, at: usize, width: usize, limit: f64) -> Option<f64> {
+    let v = f64::from(r.i(at, width)) / 60_000.0;
+    (v.abs() <= limit).then_some(v)
 }
 
 fn tenths(raw: u32) -> f32 {

@@ -339,16 +339,3 @@ fn type8_met_hydro_imo289() {
     assert_eq!((m.pressure, m.wspeed, m.wdir), (1013, 17, 132));
     assert!((m.waterlevel - 5.4).abs() < 0.05);
 }
-
-#[test]
-fn binary_payloads_we_do_not_type_stay_raw() {
-    // DAC 1 FI 12 (dangerous cargo) from gpsd's sample: raw bits only.
-    let Message::Binary(b) = decode("6h2E3MHrg19P0600@00000000000", 0).unwrap() else {
-        panic!()
-    };
-    assert_eq!(b.application, None);
-    assert_eq!(
-        b.data.bits,
-        b.data.bytes.len() * 8 - (8 - b.data.bits % 8) % 8
-    );
-}

@@ -1,8 +1,14 @@
 //! A deterministic mix of realistic sentences for benchmarks and
 //! differential tests: no sample file needed, no `rand` dependency.
 
-use super::{encode_class_b, encode_position, encode_static_voyage};
-use crate::message::{ClassBPosition, Dimensions, PositionReport, StaticVoyage};
+use super::{
+    encode_class_b, encode_class_b_extended, encode_long_range, encode_position,
+    encode_static_part_a, encode_static_part_b, encode_static_voyage,
+};
+use crate::message::{
+    ClassBExtended, ClassBPosition, CraftInfo, Dimensions, LongRangeReport, PositionReport,
+    StaticPartA, StaticPartB, StaticVoyage,
+};
 
 const NAMES: [&str; 8] = [
     "EVER DIADEM",
@@ -70,6 +76,32 @@ pub fn sample_lines(seed: u64, lines: usize) -> Vec<String> {
     out
 }
 
+/// `lines` lines of the rarer encoded types, in equal parts: extended class
+/// B reports (19), static data parts A and B (24), long-range reports (27).
+/// Not part of [`sample_lines`], so benchmark figures keep their meaning.
+pub fn class_b_static_lines(seed: u64, lines: usize) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    (0..lines)
+        .map(|k| {
+            let channel = if rng.one_in(2) { 'A' } else { 'B' };
+            let (mmsi, name) = (mmsi(&mut rng), name(&mut rng));
+            match k % 4 {
+                0 => encode_class_b_extended(&class_b_extended(&mut rng), channel),
+                1 => encode_static_part_a(
+                    &StaticPartA {
+                        repeat: 0,
+                        mmsi,
+                        shipname: name,
+                    },
+                    channel,
+                ),
+                2 => encode_static_part_b(&static_part_b(&mut rng, mmsi), channel),
+                _ => encode_long_range(&long_range(&mut rng), channel),
+            }
+        })
+        .collect()
+}
+
 /// A random class A position report with realistic values.
 pub fn position(rng: &mut Rng) -> PositionReport {
     let rot_raw = match rng.below(8) {
@@ -121,6 +153,84 @@ fn class_b(rng: &mut Rng) -> ClassBPosition {
         assigned: false,
         raim: rng.one_in(3),
         radio: rng.below(1 << 20),
+    }
+}
+
+fn class_b_extended(rng: &mut Rng) -> ClassBExtended {
+    let b = class_b(rng);
+    ClassBExtended {
+        repeat: b.repeat,
+        mmsi: b.mmsi,
+        reserved: 0,
+        sog: b.sog,
+        accuracy: b.accuracy,
+        lon: b.lon,
+        lat: b.lat,
+        cog: b.cog,
+        heading: b.heading,
+        second: b.second,
+        regional: 0,
+        shipname: name(rng),
+        ship_type: [30, 36, 37, 52, 0][rng.below(5) as usize],
+        dimensions: dimensions(rng),
+        epfd: [0, 1, 1, 7][rng.below(4) as usize],
+        raim: b.raim,
+        dte: rng.one_in(2),
+        assigned: false,
+    }
+}
+
+fn static_part_b(rng: &mut Rng, mmsi: u32) -> StaticPartB {
+    // One in five an auxiliary craft, which names its mothership.
+    let auxiliary = rng.one_in(5);
+    let callsign: String = (0..6)
+        .map(|_| char::from(b'A' + rng.below(26) as u8))
+        .collect();
+    StaticPartB {
+        repeat: 0,
+        mmsi: if auxiliary {
+            980_000_000 + mmsi % 1_000_000
+        } else {
+            mmsi
+        },
+        ship_type: [36, 37, 52, 0][rng.below(4) as usize],
+        vendor_id: ["SRT", "TRU", "", "GAR"][rng.below(4) as usize].to_owned(),
+        model: rng.below(16) as u8,
+        serial: rng.below(1 << 20),
+        callsign,
+        craft: if auxiliary {
+            CraftInfo::Mothership(self::mmsi(rng))
+        } else {
+            CraftInfo::Dimensions(dimensions(rng))
+        },
+    }
+}
+
+fn long_range(rng: &mut Rng) -> LongRangeReport {
+    LongRangeReport {
+        repeat: 0,
+        mmsi: mmsi(rng),
+        accuracy: rng.one_in(2),
+        raim: rng.one_in(3),
+        nav_status: [0, 0, 1, 5, 15][rng.below(5) as usize],
+        lon: (!rng.one_in(20)).then(|| f64::from(rng.below(216_001) as i32 - 108_000) / 600.0),
+        lat: (!rng.one_in(20)).then(|| f64::from(rng.below(108_001) as i32 - 54_000) / 600.0),
+        sog: (!rng.one_in(10)).then(|| rng.below(63) as u8),
+        cog: (!rng.one_in(10)).then(|| rng.below(360) as u16),
+        gnss: rng.one_in(2),
+    }
+}
+
+fn name(rng: &mut Rng) -> String {
+    NAMES[rng.below(NAMES.len() as u32) as usize].to_owned()
+}
+
+fn dimensions(rng: &mut Rng) -> Dimensions {
+    Dimensions {
+        to_bow: rng.below(30) as u16,
+        to_stern: rng.below(10) as u16,
+        to_port: rng.below(5) as u8,
+        to_starboard: rng.below(5) as u8,
     }
 }
 

@@ -1,7 +1,10 @@
 //! JSON for typed DAC/FI application payloads, with gpsd's field names.
 
 use super::Json;
-use crate::message::{Application, MetHydro};
+use crate::message::{Application, DayTime, MetHydro};
+
+mod imo;
+mod regional;
 
 /// gpsd's legend for the trend codes (its sample output agrees).
 const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
@@ -17,10 +20,82 @@ const PRECIPITATION: [&str; 8] = [
 ];
 const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
 
-pub(super) fn application(j: &mut Json<'_>, app: &Application) {
+/// Writes the payload's fields as gpsd does; false, writing nothing, for
+/// those gpsd prints as raw bits though we type them (area notices).
+pub(super) fn application(j: &mut Json<'_>, app: &Application) -> bool {
     match app {
+        Application::AreaNotice(_) => return false,
         Application::MetHydro(m) => met_hydro(j, m),
+        Application::DangerousCargo(c) => imo::dangerous_cargo(j, c),
+        Application::FairwayClosed(f) => imo::fairway_closed(j, f),
+        Application::CargoCodes(c) => imo::cargo_codes(j, c),
+        Application::Route(r) => imo::route(j, r),
+        Application::TidalWindow(t) => imo::tidal_window(j, t),
+        Application::ClearanceTime(c) => imo::clearance_time(j, c),
+        Application::Berthing(b) => imo::berthing(j, b),
+        Application::TrafficSignal(t) => imo::traffic_signal(j, t),
+        Application::VtsTargets(t) => imo::vts_targets(j, t),
+        Application::TextDescription(t) => {
+            j.num("linkage", t.linkage);
+            j.str("text", &t.text);
+        }
+        Application::InlandStatic(s) => regional::inland_static(j, s),
+        Application::InlandArrival(a) => regional::inland_arrival(j, a),
+        Application::WaterLevels(w) => regional::water_levels(j, w),
+        Application::SignalStatus(s) => regional::signal_status(j, s),
+        Application::InlandPersons(p) => {
+            j.num("crew", p.crew.unwrap_or(255));
+            j.num("passengers", p.passengers.unwrap_or(8191));
+            j.num("personnel", p.personnel.unwrap_or(255));
+        }
+        Application::AtonMonitoring(a) => regional::aton_monitoring(j, a),
     }
+    true
+}
+
+/// gpsd's `"MM-DDTHH:MMZ"`, with the not-available codes where `None`.
+fn day_time(j: &mut Json<'_>, key: &str, t: &DayTime) {
+    j.str(key, &day_time_text(t, true));
+}
+
+/// `MM-DDTHH:MM`, then `Z` if `zulu`.
+fn day_time_text(t: &DayTime, zulu: bool) -> String {
+    let parts = [
+        t.month.unwrap_or(0),
+        t.day.unwrap_or(0),
+        t.hour.unwrap_or(24),
+        t.minute.unwrap_or(60),
+    ];
+    let mut text = String::with_capacity(12);
+    for (k, v) in parts.into_iter().enumerate() {
+        text.push_str(["", "-", "T", ":"][k]);
+        text.push(char::from(b'0' + v / 10 % 10));
+        text.push(char::from(b'0' + v % 10));
+    }
+    if zulu {
+        text.push('Z');
+    }
+    text
+}
+
+/// gpsd's unpadded `"M-DTH:M"` (no Z), used for inland ETAs and berthing.
+fn unpadded_time(t: &DayTime) -> String {
+    format!(
+        "{}-{}T{}:{}",
+        t.month.unwrap_or(0),
+        t.day.unwrap_or(0),
+        t.hour.unwrap_or(24),
+        t.minute.unwrap_or(60)
+    )
+}
+
+/// `table[code]`, or gpsd's `fallback` past its end.
+fn legend_or(table: &'static [&'static str], code: u32, fallback: &'static str) -> &'static str {
+    usize::try_from(code)
+        .ok()
+        .and_then(|k| table.get(k))
+        .copied()
+        .unwrap_or(fallback)
 }
 
 fn legend(table: &'static [&'static str], code: u8) -> &'static str {

@@ -35,7 +35,11 @@ impl<'a> Json<'a> {
     }
 
     fn key(&mut self, key: &str) {
-        self.out.push_str(",\"");
+        // The first member of a nested object takes no comma.
+        if !self.out.ends_with('{') {
+            self.out.push(',');
+        }
+        self.out.push('"');
         self.out.push_str(key);
         self.out.push_str("\":");
     }
@@ -98,6 +102,26 @@ impl<'a> Json<'a> {
             }
         }
         self.out.push('"');
+    }
+
+    /// An array of objects under `key`, each written by `each`.
+    pub(super) fn objects<T>(
+        &mut self,
+        key: &str,
+        items: &[T],
+        mut each: impl FnMut(&mut Self, &T),
+    ) {
+        self.key(key);
+        self.out.push('[');
+        for (k, item) in items.iter().enumerate() {
+            if k > 0 {
+                self.out.push(',');
+            }
+            self.out.push('{');
+            each(self, item);
+            self.out.push('}');
+        }
+        self.out.push(']');
     }
 
     pub(super) fn lon_lat(&mut self, lon: Option<f64>, lat: Option<f64>) {

@@ -36,9 +36,12 @@ pub(super) fn binary(j: &mut Json<'_>, b: &BinaryMessage) {
     j.num("dac", b.dac);
     j.num("fid", b.fid);
     // gpsd prints either the decoded fields or the raw bits, not both.
-    match &b.application {
-        Some(app) => super::application::application(j, app),
-        None => j.data(&b.data),
+    let typed = b
+        .application
+        .as_ref()
+        .is_some_and(|app| super::application::application(j, app));
+    if !typed {
+        j.data(&b.data);
     }
 }
 

@@ -1,12 +1,69 @@
 //! Decoded DAC/FI application payloads of binary messages (types 6 and 8).
 //! Only the ones gpsd decodes are typed; the rest stay raw bits.
 
+mod area;
+mod imo;
+mod regional;
+
+pub use area::*;
+pub use imo::*;
+pub use regional::*;
+
 /// A typed application payload.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Application {
     /// DAC 1, FI 11 (IMO236) or FI 31 (IMO289): meteorological and
     /// hydrological data.
     MetHydro(MetHydro),
+    /// DAC 1, FI 12 (IMO236), addressed: dangerous cargo indication.
+    DangerousCargo(DangerousCargo),
+    /// DAC 1, FI 13 (IMO236), broadcast: fairway closed.
+    FairwayClosed(FairwayClosed),
+    /// DAC 1, FI 22 (IMO289), broadcast: area notice. gpsd leaves it raw,
+    /// and so does our gpsd-style JSON.
+    AreaNotice(AreaNotice),
+    /// DAC 1, FI 25 (IMO289), addressed: dangerous cargo codes.
+    CargoCodes(CargoCodes),
+    /// DAC 1, FI 27 (broadcast) or FI 28 (addressed), IMO289: route information.
+    Route(Route),
+    /// DAC 1, FI 14 (IMO236) or FI 32 (IMO289), addressed: tidal window.
+    TidalWindow(TidalWindow),
+    /// DAC 1, FI 17 (IMO289), broadcast: VTS-generated (synthetic) targets.
+    VtsTargets(Vec<VtsTarget>),
+    /// DAC 1, FI 18 (IMO289), addressed: clearance time to enter port.
+    ClearanceTime(ClearanceTime),
+    /// DAC 1, FI 19 (IMO289), broadcast: marine traffic signal.
+    TrafficSignal(TrafficSignal),
+    /// DAC 1, FI 20 (IMO289), addressed: berthing data.
+    Berthing(Berthing),
+    /// DAC 1, FI 30 (addressed) or FI 29 (broadcast), IMO289: text description.
+    TextDescription(TextDescription),
+    /// DAC 200, FI 10, broadcast: inland ship static and voyage data.
+    InlandStatic(InlandStatic),
+    /// DAC 200, FI 21 (ETA) or FI 22 (RTA), addressed: inland arrival at a
+    /// lock, bridge or terminal.
+    InlandArrival(InlandArrival),
+    /// DAC 200, FI 55, addressed: inland persons on board.
+    InlandPersons(InlandPersons),
+    /// DAC 200, FI 24, broadcast: inland water levels.
+    WaterLevels(WaterLevels),
+    /// DAC 200, FI 40, broadcast: inland signal status.
+    SignalStatus(SignalStatus),
+    /// DAC 235 or 250, FI 10, addressed: UK/ROI (GLA) aid-to-navigation
+    /// monitoring data.
+    AtonMonitoring(AtonMonitoring),
+}
+
+/// A UTC time without the year, as the IMO application messages send it.
+///
+/// `None` is the not-available code (month 0, day 0, hour 24, minute 60);
+/// any other value is kept as sent, even out of range, as gpsd prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DayTime {
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+    pub hour: Option<u8>,
+    pub minute: Option<u8>,
 }
 
 /// Meteorological and hydrological data (DAC 1, FI 11 and FI 31).

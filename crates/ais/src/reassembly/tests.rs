@@ -73,12 +73,13 @@ fn pending_bound_evicts_oldest() {
     });
     push(&mut a, &line(2, 1, 1, 'A', "11"), 0);
     push(&mut a, &line(2, 1, 2, 'A', "22"), 0);
-    push(&mut a, &line(2, 1, 3, 'A', "33"), 0);
+    // On the other channel, so the next line cannot continue it whatever its id.
+    push(&mut a, &line(2, 1, 3, 'B', "33"), 0);
     assert_eq!(a.pending(), 2);
     assert_eq!(a.stats().evicted, 1);
     assert_eq!(push(&mut a, &line(2, 2, 1, 'A', "xx"), 0), None);
     assert_eq!(
-        push(&mut a, &line(2, 2, 3, 'A', "xx"), 0).as_deref(),
+        push(&mut a, &line(2, 2, 3, 'B', "xx"), 0).as_deref(),
         Some("33xx")
     );
 }
@@ -92,5 +93,71 @@ fn duplicate_fragment_restarts_group() {
     assert_eq!(
         push(&mut a, &line(2, 2, 1, 'A', "2"), 0).as_deref(),
         Some("new2")
+    );
+}
+
+#[test]
+fn a_changed_sequence_id_continues_the_fragment_just_before() {
+    // Seen in live feeds: part 1 with id 4, then part 2 with id 1. gpsd
+    // ignores sequence ids, so it joins them; so do we, counted.
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(2, 1, 4, 'A', "AA"), 0), None);
+    assert_eq!(
+        push(&mut a, &line(2, 2, 1, 'A', "aa"), 0).as_deref(),
+        Some("AAaa")
+    );
+    assert_eq!((a.pending(), a.stats().resequenced), (0, 1));
+}
+
+#[test]
+fn a_changed_sequence_id_after_another_line_is_not_joined() {
+    // A line in between (here a single-sentence one) resets gpsd's fragment
+    // stream too: the part 2 opens a group of its own, the part 1 waits.
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(2, 1, 4, 'A', "AA"), 0), None);
+    assert_eq!(
+        push(&mut a, &line(1, 1, 0, 'A', "15RT"), 0).as_deref(),
+        Some("15RT")
+    );
+    assert_eq!(push(&mut a, &line(2, 2, 1, 'A', "aa"), 0), None);
+    assert_eq!((a.pending(), a.stats().resequenced), (2, 0));
+}
+
+#[test]
+fn a_changed_sequence_id_on_the_other_channel_or_count_is_not_joined() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(2, 1, 4, 'A', "AA"), 0), None);
+    assert_eq!(push(&mut a, &line(2, 2, 1, 'B', "bb"), 0), None);
+    assert_eq!(push(&mut a, &line(3, 2, 1, 'A', "cc"), 0), None);
+    assert_eq!((a.pending(), a.stats().resequenced), (3, 0));
+}
+
+#[test]
+fn a_matching_sequence_id_wins_over_the_fragment_just_before() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(2, 1, 1, 'A', "XX"), 0), None);
+    assert_eq!(push(&mut a, &line(2, 1, 4, 'A', "AA"), 0), None);
+    assert_eq!(
+        push(&mut a, &line(2, 2, 1, 'A', "xx"), 0).as_deref(),
+        Some("XXxx")
+    );
+    assert_eq!((a.pending(), a.stats().resequenced), (1, 0));
+}
+
+#[test]
+fn a_changed_sequence_id_does_not_overwrite_a_fragment_already_held() {
+    // Part 2 then part 1 of id 4; a part 2 with id 1 cannot continue that
+    // group (it has its part 2), so it starts one of its own.
+    let mut a = Assembler::new(AssemblerConfig::default());
+    assert_eq!(push(&mut a, &line(3, 2, 4, 'A', "22"), 0), None);
+    assert_eq!(push(&mut a, &line(3, 1, 4, 'A', "11"), 0), None);
+    assert_eq!(push(&mut a, &line(3, 2, 1, 'A', "xx"), 0), None);
+    assert_eq!(
+        (a.pending(), a.stats().resequenced, a.stats().replaced),
+        (2, 0, 0)
+    );
+    assert_eq!(
+        push(&mut a, &line(3, 3, 4, 'A', "33"), 0).as_deref(),
+        Some("112233")
     );
 }
