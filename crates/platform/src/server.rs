@@ -21,7 +21,7 @@ use std::{
 
 use axum::{Router, http::StatusCode, response::IntoResponse, routing::get};
 use tokio::{net::TcpListener, time::Instant};
-use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::{StreamExt as _, wrappers::TcpListenerStream};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::{server::NamedService, service::Routes};
 use tower_http::trace::TraceLayer;
@@ -344,7 +344,7 @@ impl Server {
         let stopped = || drain.clone().cancelled_owned();
         let mut http_task = match &tls {
             None => tokio::spawn(
-                axum::serve(http, router)
+                axum::serve(no_delay(http), router)
                     .with_graceful_shutdown(stopped())
                     .into_future(),
             ),
@@ -358,9 +358,16 @@ impl Server {
             ),
         };
         let mut grpc_task = match &tls {
-            None => tokio::spawn(
-                grpc_server.serve_with_incoming_shutdown(TcpListenerStream::new(grpc), stopped()),
-            ),
+            None => {
+                // Small answers go out at once: with Nagle's algorithm a
+                // reply can wait for the client's delayed ACK (tens of ms).
+                let incoming = TcpListenerStream::new(grpc).map(|accepted| {
+                    accepted.inspect(|stream| {
+                        let _ = stream.set_nodelay(true);
+                    })
+                });
+                tokio::spawn(grpc_server.serve_with_incoming_shutdown(incoming, stopped()))
+            }
             Some(tls) => {
                 let grpc = TlsListener::new(grpc, tls.server_config(Alpn::Grpc), drain.clone());
                 tokio::spawn(
@@ -467,4 +474,13 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// A plaintext HTTP listener whose connections send small answers at once
+/// (no Nagle delay), as the TLS listener's do.
+fn no_delay(listener: TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
+    use axum::serve::ListenerExt as _;
+    listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    })
 }
