@@ -57,6 +57,10 @@ struct RunArgs {
     /// The `porttrack` binary to spawn (default: next to this one, or PATH).
     #[arg(long)]
     porttrack_bin: Option<PathBuf>,
+    /// Extra environment for a spawned suite (`KEY=VALUE`, repeatable),
+    /// e.g. `PORTTRACK_KAFKA_BROKERS=127.0.0.1:9092`.
+    #[arg(long = "spawn-env", value_parser = key_value)]
+    spawn_env: Vec<(String, String)>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -99,7 +103,12 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
 fn target(args: &RunArgs) -> anyhow::Result<(Target, Option<Spawned>)> {
     let (mut target, spawned) = if args.target == "spawn" {
         let bin = args.porttrack_bin.clone().unwrap_or_else(porttrack_binary);
-        let s = Spawned::up(&bin.display().to_string(), &[])?;
+        let env: Vec<(&str, String)> = args
+            .spawn_env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let s = Spawned::up(&bin.display().to_string(), &env)?;
         (s.target.clone(), Some(s))
     } else {
         (Target::at_host(&args.target)?, None)
@@ -123,6 +132,12 @@ fn target(args: &RunArgs) -> anyhow::Result<(Target, Option<Spawned>)> {
         None => args.token.clone(),
     };
     Ok((target, spawned))
+}
+
+fn key_value(raw: &str) -> Result<(String, String), String> {
+    raw.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| format!("`{raw}` is not KEY=VALUE"))
 }
 
 /// Shows progress until the scenario's duration is over, then stops and

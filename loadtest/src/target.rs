@@ -75,10 +75,15 @@ impl Spawned {
     /// Starts `porttrack up` from `bin` on free loopback ports with its own
     /// data directory and authentication off, extra `env` on top.
     pub fn up(bin: &str, env: &[(&str, String)]) -> std::io::Result<Self> {
+        Self::command(bin, "up", env)
+    }
+
+    /// Starts `porttrack <command>` (`up`, or `ingest` alone) the same way.
+    pub fn command(bin: &str, command: &str, env: &[(&str, String)]) -> std::io::Result<Self> {
         let data = tempfile::tempdir()?;
         let mut all = vec![("PORTTRACK_DATA_DIR", data.path().display().to_string())];
         all.extend(env.iter().cloned());
-        let service = Service::start(bin, &["up"], &all);
+        let service = Service::start(bin, &[command], &all);
         let target = Target {
             http: service.http_url(),
             grpc: service.grpc_url(),

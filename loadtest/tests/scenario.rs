@@ -3,11 +3,7 @@
 
 use std::{path::Path, process::Command, time::Duration};
 
-use porttrack_loadtest::{
-    LoadTest, Scenario, Spawned,
-    stats::Latency,
-    target::porttrack_binary,
-};
+use porttrack_loadtest::{LoadTest, Scenario, Spawned, stats::Latency, target::porttrack_binary};
 
 /// The `porttrack` binary of this target directory, built if missing
 /// (`cargo test -p porttrack-loadtest` alone does not build it).
@@ -72,9 +68,16 @@ async fn smoke_scenario_is_reconciled_clean_with_sane_numbers() {
     ] {
         let s = &report.latency[&kind];
         assert!(s.count > 0, "{kind:?}");
-        assert!(s.p50_ms > 0.0 && s.p50_ms <= s.p99_ms && s.p99_ms <= s.max_ms, "{kind:?} {s:?}");
+        assert!(
+            s.p50_ms > 0.0 && s.p50_ms <= s.p99_ms && s.p99_ms <= s.max_ms,
+            "{kind:?} {s:?}"
+        );
     }
-    assert!((report.sent_rate - 40.0).abs() < 20.0, "{}", report.sent_rate);
+    assert!(
+        (report.sent_rate - 40.0).abs() < 20.0,
+        "{}",
+        report.sent_rate
+    );
     let json = serde_json::to_value(&report).expect("JSON");
     assert_eq!(json["reconciliations"][2]["source"], "track");
     assert!(json["latency"]["end_to_end_live"]["p99_ms"].is_number());
