@@ -12,7 +12,15 @@ use porttrack_ships::{
 };
 use rstar::{AABB, RTree, primitives::GeomWithData};
 
-const VESSELS: u32 = 500_000;
+/// 500,000 under `cargo bench`; a few under `cargo test --all-targets`,
+/// which runs each benchmark once to prove it works.
+fn vessels() -> u32 {
+    if std::env::args().any(|a| a == "--bench") {
+        500_000
+    } else {
+        5_000
+    }
+}
 /// The North Sea and around: 10° by 10°, 5,000 vessels per square degree.
 const AREA: (f64, f64, f64, f64) = (0.0, 50.0, 10.0, 60.0);
 
@@ -20,7 +28,7 @@ fn points() -> Vec<Position> {
     let mut rng = Rng::new(11);
     let mut coord =
         |lo: f64, hi: f64| lo + (hi - lo) * f64::from(rng.below(1 << 30)) / f64::from(1 << 30);
-    (0..VESSELS)
+    (0..vessels())
         .map(|i| Position {
             mmsi: 200_000_000 + i,
             lat: coord(AREA.1, AREA.3),

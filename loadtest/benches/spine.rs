@@ -45,6 +45,11 @@ fn env_or(key: &str, default: u64) -> u64 {
 
 #[tokio::main]
 async fn main() {
+    // `cargo test --all-targets` runs benches without `--bench`: nothing to prove there.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("spine: run with `cargo bench`; skipped");
+        return;
+    }
     let Ok(brokers) = std::env::var("PORTTRACK_TEST_KAFKA_BROKERS") else {
         println!("spine: PORTTRACK_TEST_KAFKA_BROKERS is not set; skipped");
         return;
