@@ -2,7 +2,7 @@
 //! each records the end-to-end latency of every position of ours it
 //! receives and keeps what it saw, in arrival order, for reconciliation.
 
-use std::{ops::Range, sync::Arc};
+use std::{ops::Range, sync::Arc, time::Duration};
 
 use futures::StreamExt;
 use porttrack_proto::ships::v1::{
@@ -20,6 +20,9 @@ use crate::{
     stats::{Latency, Stats},
     target::Target,
 };
+
+/// Pause before subscribing again after a stream ended.
+const RESUBSCRIBE_AFTER: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -55,15 +58,29 @@ struct SsePosition {
 }
 
 impl Subscriber {
-    /// Subscribes, says so on `ready`, and collects until `stop`.
+    /// Subscribes, says so on `ready`, and collects until `stop`. A stream
+    /// that ends (a ships replica restarting) is counted as an error and
+    /// subscribed again; what it missed meanwhile shows in reconciliation.
     pub async fn run(self, ready: oneshot::Sender<()>, stop: CancellationToken) -> PerVessel {
         let mut seen = PerVessel::new();
-        let result = match self.kind {
-            Kind::Grpc => self.grpc(&mut seen, ready, &stop).await,
-            Kind::Sse => self.sse(&mut seen, ready, &stop).await,
-        };
-        if let Err(kind) = result {
-            self.stats.error(kind);
+        let mut ready = Some(ready);
+        while !stop.is_cancelled() {
+            let result = match self.kind {
+                Kind::Grpc => self.grpc(&mut seen, &mut ready, &stop).await,
+                Kind::Sse => self.sse(&mut seen, &mut ready, &stop).await,
+            };
+            match result {
+                Ok(()) => break,
+                // Never subscribed at all: the run cannot start; say so once.
+                Err(kind) if ready.is_some() => {
+                    self.stats.error(kind);
+                    break;
+                }
+                Err(kind) => {
+                    self.stats.error(kind);
+                    tokio::time::sleep(RESUBSCRIBE_AFTER).await;
+                }
+            }
         }
         seen
     }
@@ -83,7 +100,7 @@ impl Subscriber {
     async fn grpc(
         &self,
         seen: &mut PerVessel,
-        ready: oneshot::Sender<()>,
+        ready: &mut Option<oneshot::Sender<()>>,
         stop: &CancellationToken,
     ) -> Result<(), String> {
         let mut client = ShipsServiceClient::connect(self.target.grpc.clone())
@@ -94,7 +111,9 @@ impl Subscriber {
             .await
             .map_err(|s| format!("live_grpc_{}", status_name(s.code())))?
             .into_inner();
-        let _ = ready.send(());
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(());
+        }
         loop {
             let item = tokio::select! {
                 _ = stop.cancelled() => return Ok(()),
@@ -119,7 +138,7 @@ impl Subscriber {
     async fn sse(
         &self,
         seen: &mut PerVessel,
-        ready: oneshot::Sender<()>,
+        ready: &mut Option<oneshot::Sender<()>>,
         stop: &CancellationToken,
     ) -> Result<(), String> {
         let http = reqwest::Client::new();
@@ -133,7 +152,9 @@ impl Subscriber {
         if !response.status().is_success() {
             return Err(format!("live_sse_{}", response.status().as_u16()));
         }
-        let _ = ready.send(());
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(());
+        }
         let mut body = response.bytes_stream();
         let mut buf = String::new();
         loop {
