@@ -11,14 +11,14 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     drivers::{Context, Job, Router},
-    ledger::{Ledger, State},
+    ledger::{Key, Ledger, State},
     readers::{self, ReadContext},
     reconcile::PerVessel,
     report::Report,
     scenario::Scenario,
     schedule::Clock,
     settle,
-    sim::{FIRST_MMSI, Kind, Simulator},
+    sim::{FIRST_MMSI, Fix, Kind, Simulator},
     stats::{Snapshot, Stats},
     subscribers::{self, Subscriber},
     target::Target,
@@ -224,11 +224,7 @@ async fn dispatch(
     let mut transports = JoinSet::new();
     let router = Router::start(&ctx, &mut transports);
     let mut sim = Simulator::new(scenario.sim_config(epoch_ms));
-    let probe_every = (scenario.readers.visibility_probes > 0.0)
-        .then(|| Duration::from_secs_f64(1.0 / scenario.readers.visibility_probes));
-    let mut next_probe = Duration::ZERO;
-    let mut probes = JoinSet::new();
-    let c = &ctx.stats.counters;
+    let mut probes = Probes::new(scenario.readers.visibility_probes, read_ctx);
     // Strictly before the end: the last instant belongs to no one.
     let end = scenario.duration().saturating_sub(Duration::from_nanos(1));
     while let Some(e) = sim.next_until(end) {
@@ -239,35 +235,69 @@ async fn dispatch(
         let lines = sim.nmea(&e);
         let fix = match e.kind {
             Kind::Position(f) => {
-                let key = ctx.ledger.sent(e.mmsi, &f, intended);
-                Stats::add(&c.positions_sent, 1);
-                Stats::add(&c.duplicates_sent, u64::from(f.duplicate));
-                Stats::add(&c.malformed_sent, u64::from(f.malformed));
-                if let Some(every) = probe_every.filter(|_| e.at >= next_probe) {
-                    next_probe = e.at + every;
-                    probes.spawn(readers::probe(read_ctx.clone(), key, intended));
-                }
+                let key = record_sent(&ctx, e.mmsi, &f, intended);
+                probes.maybe_follow(e.at, key, intended);
                 Some((f, key))
             }
             Kind::Static => {
-                Stats::add(&c.static_sent, 1);
+                Stats::add(&ctx.stats.counters.static_sent, 1);
                 None
             }
         };
+        let mmsi = e.mmsi;
         router.send(Job {
             intended,
-            mmsi: e.mmsi,
+            mmsi,
             fix,
             lines,
         });
-        while probes.try_join_next().is_some() {}
     }
     drop(router);
     while transports.join_next().await.is_some() {}
-    let _ = tokio::time::timeout(scenario.settle(), async {
-        while probes.join_next().await.is_some() {}
-    })
-    .await;
+    probes.finish(scenario.settle()).await;
+}
+
+fn record_sent(ctx: &Context, mmsi: u32, f: &Fix, intended: Instant) -> Key {
+    let c = &ctx.stats.counters;
+    Stats::add(&c.positions_sent, 1);
+    Stats::add(&c.duplicates_sent, u64::from(f.duplicate));
+    Stats::add(&c.malformed_sent, u64::from(f.malformed));
+    ctx.ledger.sent(mmsi, f, intended)
+}
+
+/// Visibility probes: one sent position followed every `every`.
+struct Probes {
+    every: Option<Duration>,
+    next: Duration,
+    ctx: ReadContext,
+    tasks: JoinSet<()>,
+}
+
+impl Probes {
+    fn new(per_second: f64, ctx: ReadContext) -> Self {
+        Self {
+            every: (per_second > 0.0).then(|| Duration::from_secs_f64(1.0 / per_second)),
+            next: Duration::ZERO,
+            ctx,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    fn maybe_follow(&mut self, at: Duration, key: Key, intended: Instant) {
+        while self.tasks.try_join_next().is_some() {}
+        if let Some(every) = self.every.filter(|_| at >= self.next) {
+            self.next = at + every;
+            self.tasks
+                .spawn(readers::probe(self.ctx.clone(), key, intended));
+        }
+    }
+
+    async fn finish(mut self, within: Duration) {
+        let _ = tokio::time::timeout(within, async {
+            while self.tasks.join_next().await.is_some() {}
+        })
+        .await;
+    }
 }
 
 fn now_ms() -> i64 {
