@@ -44,9 +44,7 @@ impl ReadContext {
         vessels: u32,
         seed: u64,
     ) -> Result<Self, String> {
-        let channel = Channel::from_shared(target.grpc.clone())
-            .map_err(|e| e.to_string())?
-            .connect_lazy();
+        let channel = target.grpc_channel().map_err(|e| e.to_string())?;
         Ok(Self {
             target: target.clone(),
             stats,

@@ -103,9 +103,11 @@ impl Subscriber {
         ready: &mut Option<oneshot::Sender<()>>,
         stop: &CancellationToken,
     ) -> Result<(), String> {
-        let mut client = ShipsServiceClient::connect(self.target.grpc.clone())
-            .await
+        let channel = self
+            .target
+            .grpc_channel()
             .map_err(|_| "live_grpc_connect".to_owned())?;
+        let mut client = ShipsServiceClient::new(channel);
         let mut stream = client
             .stream_positions(self.target.request(StreamPositionsRequest { bbox: None }))
             .await

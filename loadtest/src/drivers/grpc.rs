@@ -11,7 +11,6 @@ use tokio::{
     sync::{Semaphore, mpsc},
     time::Instant,
 };
-use tonic::transport::Channel;
 
 use super::{Context, Job, next_batch};
 use crate::stats::Stats;
@@ -71,8 +70,8 @@ async fn drive(
     mut rx: mpsc::UnboundedReceiver<Job>,
     build: impl Fn(&[Job]) -> (Request, Vec<usize>),
 ) {
-    let client = match Channel::from_shared(ctx.target.grpc.clone()) {
-        Ok(endpoint) => IngestServiceClient::new(endpoint.connect_lazy()),
+    let client = match ctx.target.grpc_channel() {
+        Ok(channel) => IngestServiceClient::new(channel),
         Err(_) => {
             ctx.stats.error("grpc_bad_target");
             return;
