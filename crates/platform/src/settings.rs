@@ -230,7 +230,7 @@ impl DatabaseSettings {
     }
 }
 
-/// Parses `250ms`, `5s`, `2m` or a bare number of seconds.
+/// Parses `250ms`, `5s`, `2m`, `1h` or a bare number of seconds.
 pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     let raw = raw.trim();
     let (digits, unit) = raw
@@ -238,12 +238,13 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
         .map_or((raw, "s"), |i| raw.split_at(i));
     let n: u64 = digits
         .parse()
-        .map_err(|_| format!("`{raw}` is not a duration like 500ms, 5s or 2m"))?;
+        .map_err(|_| format!("`{raw}` is not a duration like 500ms, 5s, 2m or 1h"))?;
     match unit {
         "ms" => Ok(Duration::from_millis(n)),
         "s" => Ok(Duration::from_secs(n)),
         "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("`{raw}`: unit must be ms, s or m")),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        _ => Err(format!("`{raw}`: unit must be ms, s, m or h")),
     }
 }
 
@@ -257,7 +258,8 @@ mod tests {
         assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
-        assert!(parse_duration("5h").is_err());
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_duration("5d").is_err());
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("").is_err());
     }

@@ -173,3 +173,23 @@ fn the_database_url_is_never_printed() {
     assert!(text.contains("PORTTRACK_DATABASE_URL"), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
 }
+
+/// `porttrack token` works with its defaults and prints one JWT, which the
+/// key it created verifies (the auth tests use it against services).
+#[test]
+fn token_prints_a_jwt_with_its_default_lifetime() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["token", "--scope", "ships:read"])
+        .env("PORTTRACK_AUTH_DEV_KEYS", dir.path())
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(token.trim().split('.').count(), 3, "{token}");
+    assert!(dir.path().join("jwks.json").exists());
+}

@@ -262,7 +262,11 @@ fn consumer_config(brokers: &Brokers, client_id: &str, group: &str) -> ClientCon
         .set("session.timeout.ms", "10000")
         .set("heartbeat.interval.ms", "1000")
         .set("max.poll.interval.ms", "20000")
-        .set("partition.assignment.strategy", "cooperative-sticky");
+        .set("partition.assignment.strategy", "cooperative-sticky")
+        // Positions are wanted as they come: the broker answers a fetch
+        // after 10 ms at most instead of librdkafka's 500 ms long poll,
+        // which set the floor of the end-to-end latency.
+        .set("fetch.wait.max.ms", "10");
     config
 }
 

@@ -1,0 +1,33 @@
+//! The PortTrack load generator: a simulated port driving the suite while
+//! port-authority readers and live subscribers use it, measured the way
+//! users feel it and reconciled at the end.
+//!
+//! - [`sim`]: vessels on lanes and the AIS reports they send, deterministic.
+//! - [`schedule`]: open-loop pacing; latency from the intended send time.
+//! - [`drivers`]: ingest transports (NMEA TCP/UDP, gRPC, REST).
+//! - [`readers`], [`subscribers`]: queries and live feeds at the same time.
+//! - [`ledger`], [`reconcile`], [`settle`]: what was accepted, and whether it
+//!   all came back once and in order.
+//! - [`stats`], [`report`]: counters, HDR histograms, the summary and JSON.
+//! - [`scenario`]: the TOML files in `loadtest/scenarios/`.
+//! - [`target`]: a running suite, or `porttrack up` started for the run.
+//! - [`run`]: [`LoadTest`], the whole run as a library (start, watch, stop).
+
+pub mod drivers;
+pub mod ledger;
+pub mod readers;
+pub mod reconcile;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod schedule;
+pub mod settle;
+pub mod sim;
+pub mod stats;
+pub mod subscribers;
+pub mod target;
+
+pub use report::Report;
+pub use run::{LoadTest, RunError};
+pub use scenario::Scenario;
+pub use target::{Spawned, Target};
