@@ -54,6 +54,20 @@ impl Tally {
     fn ratio(&self) -> f64 {
         self.agreed as f64 / self.compared.max(1) as f64
     }
+
+    /// Disagreeing fields counted by message type and field name, most first.
+    pub(crate) fn by_field(&self) -> Vec<(String, usize)> {
+        let mut counts = std::collections::BTreeMap::<String, usize>::new();
+        for m in &self.mismatches {
+            // "type T mmsi M key: ..." -> "type T key"
+            let words: Vec<&str> = m.splitn(5, ' ').collect();
+            let field = format!("type {} {}", words[1], words[4].split(':').next().unwrap());
+            *counts.entry(field).or_default() += 1;
+        }
+        let mut counts: Vec<_> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    }
 }
 
 pub(crate) fn gpsdecode(input: &str) -> Vec<Object> {
