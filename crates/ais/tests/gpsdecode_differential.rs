@@ -4,13 +4,15 @@
 //!
 //! Inputs: a generated corpus (the encoder's realistic mix), our encoded
 //! types 19/24/27, the gpsd and libais fixtures, and payloads built bit by
-//! bit (`built`, `timestamps`). Fails, with the install
+//! bit (`built`, `raw_payloads`, `timestamps`). Fails, with the install
 //! hint, when gpsdecode is missing.
 
 #[path = "gpsdecode/built.rs"]
 mod built;
 #[path = "gpsdecode/harness.rs"]
 mod harness;
+#[path = "gpsdecode/raw_payloads.rs"]
+mod raw_payloads;
 #[path = "gpsdecode/timestamps.rs"]
 mod timestamps;
 

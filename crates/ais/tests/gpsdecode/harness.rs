@@ -6,15 +6,36 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Map, Value};
 
-/// Binary (6/8) application payloads gpsd 3.22 decodes and we do not yet,
-/// as (dac, fid): where gpsd types one, only the envelope is compared (the
-/// tests below assert this never happens on their inputs). Payloads neither
-/// side types are compared as raw `data`; every other pair gpsd types is
-/// compared field by field.
-pub(crate) const NOT_YET_DECODED: &[(u64, u64)] = &[
-    (1, 15),   // air draught: gpsd reads it from the type 6 header bits
-    (1, 16),   // persons on board: gpsd reads header bits for one layout
-    (200, 23), // EMMA warning: gpsd's JSON repeats "type" and "class"
+/// Binary application payloads gpsd 3.22 types where it misreads them, as
+/// (message type, DAC, FI, why). We keep these raw, so where gpsd prints
+/// fields for one, only the envelope is compared; `gpsd_misreads` in
+/// `raw_payloads` shows each misreading on a payload built from the layout.
+pub(crate) const GPSD_MISREADS: &[(u64, u64, u64, &str)] = &[
+    (
+        6,
+        1,
+        15,
+        "air draught read from bit 56, inside the destination MMSI (IMO236 broadcasts 1/15)",
+    ),
+    (
+        6,
+        1,
+        16,
+        "persons read from bit 55 (the header) unless 136 data bits follow",
+    ),
+    (
+        8,
+        1,
+        16,
+        "persons printed as 0 whatever was sent (72 or 136 data bits; others raw)",
+    ),
+    (
+        8,
+        200,
+        23,
+        "the JSON repeats \"type\" and \"class\" (the object stops being an AIS one) \
+         and prints the start hour, minute and day where day, hour and minute go",
+    ),
 ];
 
 /// Envelope fields of types 6 and 8, compared even when the payload is not.
@@ -230,8 +251,11 @@ pub(crate) fn compare(want: &Object, got: &Object, tally: &mut Tally) -> bool {
         want.map.get("dac").and_then(Value::as_u64).unwrap_or(0),
         want.map.get("fid").and_then(Value::as_u64).unwrap_or(0),
     );
-    let envelope_only =
-        binary && NOT_YET_DECODED.contains(&dac_fid) && !want.map.contains_key("data");
+    let envelope_only = binary
+        && GPSD_MISREADS
+            .iter()
+            .any(|&(t, dac, fid, _)| (t, (dac, fid)) == (msg_type, dac_fid))
+        && !want.map.contains_key("data");
     if envelope_only {
         tally.envelope_only += 1;
     }
