@@ -244,10 +244,13 @@ fn class_b_extended(r: &BitReader<'_>) -> ClassBExtended {
 
 fn aid(r: &BitReader<'_>) -> AidToNavigation {
     let (lon, lat) = lon_lat(r, 164);
-    let mut name = r.text(43, 20);
-    if r.len() > 272 {
+    // As gpsd: the extension continues a name that fills all 20 characters
+    // (no `@`), spaces included, and the whole is trimmed after joining.
+    let mut name = r.untrimmed_text(43, 20);
+    if name.len() == 20 && r.len() > 272 {
         name.push_str(&r.text(272, (r.len() - 272) / 6));
     }
+    name.truncate(name.trim_end_matches(' ').len());
     AidToNavigation {
         repeat: repeat(r),
         mmsi: mmsi(r),

@@ -196,6 +196,33 @@ fn type21_aid_with_name_extension() {
     );
 }
 
+/// A type 21 with `name` (20 characters, `@`-padded) and `extension`.
+fn aid_named(name: &str, extension: &str) -> AidToNavigation {
+    let mut w = crate::bits::BitWriter::default();
+    for (value, width) in [(21, 6), (0, 2), (992_111_811, 30), (1, 5)] {
+        w.u(value, width);
+    }
+    w.text(name, 20);
+    for _ in 163..272 {
+        w.flag(false); // position, dimensions, EPFD, second, flags, spare
+    }
+    w.text(extension, extension.len());
+    let (payload, fill) = w.armour();
+    let Message::AidToNavigation(a) = decode(&payload, fill).unwrap() else {
+        panic!()
+    };
+    a
+}
+
+#[test]
+fn type21_name_extension_continues_a_full_name_only() {
+    // As gpsdecode prints them: a name that fills its 20 characters is
+    // continued, a space at its end included; one ended by `@` is not.
+    let full = aid_named("QUAN ZHOU WAN 5 HAO ", "DENG FU");
+    assert_eq!(full.name, "QUAN ZHOU WAN 5 HAO DENG FU");
+    assert_eq!(aid_named("PLATFORM L9", "XY").name, "PLATFORM L9");
+}
+
 #[test]
 fn type24_parts() {
     let Message::StaticPartA(a) = decode("H42O55i18tMET00000000000000", 2).unwrap() else {
