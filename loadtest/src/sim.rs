@@ -10,7 +10,7 @@
 use std::{cmp::Reverse, collections::BinaryHeap, time::Duration};
 
 use porttrack_ais::{
-    PositionReport, StaticVoyage,
+    PositionReport, StaticVoyage, Timestamp,
     encode::{corpus::Rng, encode_position, encode_static_voyage},
 };
 
@@ -306,7 +306,7 @@ pub fn position_report(mmsi: u32, f: &Fix) -> PositionReport {
         lat: Some(f.lat),
         cog: Some(f.cog_deg as f32),
         heading: Some(f.cog_deg.round() as u16 % 360),
-        second: Some((f.observed_at_ms.rem_euclid(60_000) / 1000) as u8),
+        timestamp: Timestamp::Second((f.observed_at_ms.rem_euclid(60_000) / 1000) as u8),
         maneuver: 0,
         raim: false,
         radio: 0,

@@ -118,6 +118,13 @@ impl<'a> BitReader<'a> {
     /// Text of up to `chars` characters, cut at the first `@` and trimmed of
     /// trailing spaces, as gpsd does.
     pub fn text(&self, start: usize, chars: usize) -> String {
+        let mut out = self.untrimmed_text(start, chars);
+        out.truncate(out.trim_end_matches(' ').len());
+        out
+    }
+
+    /// [`BitReader::text`] with its trailing spaces kept.
+    pub fn untrimmed_text(&self, start: usize, chars: usize) -> String {
         let available = self.len.saturating_sub(start) / 6;
         let mut out = String::with_capacity(chars.min(available));
         for k in 0..chars.min(available) {
@@ -127,7 +134,6 @@ impl<'a> BitReader<'a> {
             }
             out.push(char::from(c));
         }
-        out.truncate(out.trim_end_matches(' ').len());
         out
     }
 }
@@ -222,6 +228,28 @@ impl BitWriter {
             .collect();
         (out, fill as u8)
     }
+}
+
+/// Joins armoured fragments, dropping each one's fill bits where that
+/// fragment ends, and armours the result again: gpsd reads a fragment's
+/// fill bits so, and a few senders pad fragments other than the last.
+/// Fragments with characters outside the armour are joined as they are,
+/// so that decoding still rejects them.
+pub(crate) fn splice<'a>(parts: impl Iterator<Item = (&'a str, u8)> + Clone) -> (String, u8) {
+    if !parts.clone().all(|(text, _)| text.bytes().all(is_armour)) {
+        let text = parts.clone().map(|(text, _)| text).collect();
+        return (text, parts.last().map_or(0, |(_, fill)| fill));
+    }
+    let mut w = BitWriter::default();
+    for (text, fill) in parts {
+        let start = w.bits.len();
+        for c in text.bytes() {
+            w.u(u32::from(sixbit(c)), 6);
+        }
+        let end = w.bits.len().saturating_sub(usize::from(fill)).max(start);
+        w.bits.truncate(end);
+    }
+    w.armour()
 }
 
 #[cfg(test)]

@@ -87,8 +87,8 @@ fn heading(raw: u32) -> Option<u16> {
     (raw < 360).then_some(raw as u16)
 }
 
-fn second(raw: u32) -> Option<u8> {
-    (raw < 60).then_some(raw as u8)
+fn timestamp(raw: u32) -> Timestamp {
+    Timestamp::from_raw(raw as u8)
 }
 
 fn dims(r: &BitReader<'_>, at: usize) -> Dimensions {
@@ -122,7 +122,7 @@ fn position(r: &BitReader<'_>) -> PositionReport {
         lat,
         cog: cog_tenths(r.u(116, 12)),
         heading: heading(r.u(128, 9)),
-        second: second(r.u(137, 6)),
+        timestamp: timestamp(r.u(137, 6)),
         maneuver: r.u(143, 2) as u8,
         raim: r.flag(148),
         radio: r.u(149, 19),
@@ -184,7 +184,7 @@ fn sar(r: &BitReader<'_>) -> SarAircraftReport {
         lon,
         lat,
         cog: cog_tenths(r.u(116, 12)),
-        second: second(r.u(128, 6)),
+        timestamp: timestamp(r.u(128, 6)),
         regional: r.u(134, 8) as u8,
         dte: r.flag(142),
         assigned: r.flag(146),
@@ -205,7 +205,7 @@ fn class_b(r: &BitReader<'_>) -> ClassBPosition {
         lat,
         cog: cog_tenths(r.u(112, 12)),
         heading: heading(r.u(124, 9)),
-        second: second(r.u(133, 6)),
+        timestamp: timestamp(r.u(133, 6)),
         regional: r.u(139, 2) as u8,
         cs: r.flag(141),
         display: r.flag(142),
@@ -230,7 +230,7 @@ fn class_b_extended(r: &BitReader<'_>) -> ClassBExtended {
         lat,
         cog: cog_tenths(r.u(112, 12)),
         heading: heading(r.u(124, 9)),
-        second: second(r.u(133, 6)),
+        timestamp: timestamp(r.u(133, 6)),
         regional: r.u(139, 4) as u8,
         shipname: r.text(143, 20),
         ship_type: r.u(263, 8) as u8,
@@ -244,10 +244,13 @@ fn class_b_extended(r: &BitReader<'_>) -> ClassBExtended {
 
 fn aid(r: &BitReader<'_>) -> AidToNavigation {
     let (lon, lat) = lon_lat(r, 164);
-    let mut name = r.text(43, 20);
-    if r.len() > 272 {
+    // As gpsd: the extension continues a name that fills all 20 characters
+    // (no `@`), spaces included, and the whole is trimmed after joining.
+    let mut name = r.untrimmed_text(43, 20);
+    if name.len() == 20 && r.len() > 272 {
         name.push_str(&r.text(272, (r.len() - 272) / 6));
     }
+    name.truncate(name.trim_end_matches(' ').len());
     AidToNavigation {
         repeat: repeat(r),
         mmsi: mmsi(r),
@@ -258,7 +261,7 @@ fn aid(r: &BitReader<'_>) -> AidToNavigation {
         lat,
         dimensions: dims(r, 219),
         epfd: r.u(249, 4) as u8,
-        second: second(r.u(253, 6)),
+        timestamp: timestamp(r.u(253, 6)),
         off_position: r.flag(259),
         regional: r.u(260, 8) as u8,
         raim: r.flag(268),

@@ -21,7 +21,7 @@ pub fn position_payload(m: &PositionReport) -> (String, u8) {
     lon_lat(&mut w, m.lon, m.lat);
     w.u(m.cog.map_or(3600, |v| (v * 10.0).round() as u32), 12);
     w.u(m.heading.map_or(511, u32::from), 9);
-    w.u(m.second.map_or(60, u32::from), 6);
+    w.u(u32::from(m.timestamp.raw()), 6);
     w.u(u32::from(m.maneuver), 2);
     w.u(0, 3);
     w.flag(m.raim);
@@ -41,7 +41,7 @@ pub fn class_b_payload(m: &ClassBPosition) -> (String, u8) {
     lon_lat(&mut w, m.lon, m.lat);
     w.u(m.cog.map_or(3600, |v| (v * 10.0).round() as u32), 12);
     w.u(m.heading.map_or(511, u32::from), 9);
-    w.u(m.second.map_or(60, u32::from), 6);
+    w.u(u32::from(m.timestamp.raw()), 6);
     w.u(u32::from(m.regional), 2);
     for flag in [m.cs, m.display, m.dsc, m.band, m.msg22, m.assigned, m.raim] {
         w.flag(flag);

@@ -1,10 +1,15 @@
-//! Text labels gpsd prints next to coded values (`status_text`, ...).
+//! Text labels gpsd prints next to coded values (`status_text`, ...),
+//! spelt as the tables in gpsd's `json_aivdm_dump` spell them, codes past
+//! a table's end included: the same in Debian's gpsd 3.22 and in gpsd's
+//! current source. The `.js.chk` file of gpsd's sample spells two
+//! differently ("Restricted maneuverability", "Reserved (n)" for EPFD codes
+//! past the table); `gpsd_differential` names those.
 
 const NAV_STATUS: [&str; 16] = [
     "Under way using engine",
     "At anchor",
     "Not under command",
-    "Restricted maneuverability",
+    "Restricted manoeuverability",
     "Constrained by her draught",
     "Moored",
     "Aground",
@@ -156,9 +161,12 @@ pub(crate) fn nav_status(code: u8) -> &'static str {
         .unwrap_or("Not defined")
 }
 
-/// `None` means "Reserved (n)", which gpsd formats with the number.
-pub(crate) fn epfd(code: u8) -> Option<&'static str> {
-    EPFD.get(usize::from(code)).copied()
+/// Codes past the table (9-15, including 15 "internal GNSS" of recent
+/// ITU-R M.1371 editions) are "INVALID EPFD" to gpsd.
+pub(crate) fn epfd(code: u8) -> &'static str {
+    EPFD.get(usize::from(code))
+        .copied()
+        .unwrap_or("INVALID EPFD")
 }
 
 pub(crate) fn ship_type(code: u8) -> &'static str {
@@ -166,7 +174,7 @@ pub(crate) fn ship_type(code: u8) -> &'static str {
         0 => "Not available",
         1..=19 => "Reserved for future use",
         20..=99 => SHIP_TYPE_20_TO_99[usize::from(code - 20)],
-        _ => "Unknown",
+        _ => "INVALID SHIP TYPE",
     }
 }
 
@@ -174,7 +182,7 @@ pub(crate) fn aid_type(code: u8) -> &'static str {
     AID_TYPE
         .get(usize::from(code))
         .copied()
-        .unwrap_or("Unknown")
+        .unwrap_or("INVALID NAVAID TYPE")
 }
 
 pub(crate) fn station_type(code: u8) -> &'static str {

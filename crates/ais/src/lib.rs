@@ -7,9 +7,11 @@
 //! - [`bits`]: reads fields from the 6-bit armoured payload in place.
 //! - [`decode()`]: payload to [`Message`]; [`message`] holds the typed structs
 //!   (types 1-27; binary DAC/FI payloads typed where gpsd types them —
-//!   met/hydro, cargo, fairway, tidal windows, clearance, routes, text,
-//!   inland static/arrival/levels/signals/persons, GLA AtoN monitoring —
-//!   and area notices, which gpsd leaves raw; raw bits are always kept).
+//!   met/hydro, cargo, fairway, air draught, tidal windows, clearance,
+//!   routes, text, inland static/arrival/levels/signals/persons, GLA AtoN
+//!   monitoring — and area notices and extended static data, which gpsd
+//!   leaves raw; raw bits are always kept; the position time stamp is a
+//!   [`Timestamp`] with its four "no second" states).
 //! - [`decoder`]: [`Decoder`], line in, [`Decoded`] out, for the ingest service.
 //! - [`encode`]: typed messages to real `!AIVDM` lines (tests, simulators),
 //!   and [`encode::corpus`], a deterministic realistic mix for benchmarks.

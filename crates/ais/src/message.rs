@@ -7,9 +7,11 @@
 mod access;
 mod application;
 mod link;
+mod timestamp;
 
 pub use application::*;
 pub use link::*;
+pub use timestamp::Timestamp;
 
 /// One decoded AIS message.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,8 +95,8 @@ pub struct PositionReport {
     pub cog: Option<f32>,
     /// Degrees; `None` for 511.
     pub heading: Option<u16>,
-    /// UTC second of the fix; `None` for 60-63.
-    pub second: Option<u8>,
+    /// UTC second of the fix, or why there is none (codes 60-63).
+    pub timestamp: Timestamp,
     pub maneuver: u8,
     pub raim: bool,
     pub radio: u32,
@@ -156,7 +158,7 @@ pub struct SarAircraftReport {
     pub lon: Option<f64>,
     pub lat: Option<f64>,
     pub cog: Option<f32>,
-    pub second: Option<u8>,
+    pub timestamp: Timestamp,
     pub regional: u8,
     pub dte: bool,
     pub assigned: bool,
@@ -176,7 +178,7 @@ pub struct ClassBPosition {
     pub lat: Option<f64>,
     pub cog: Option<f32>,
     pub heading: Option<u16>,
-    pub second: Option<u8>,
+    pub timestamp: Timestamp,
     pub regional: u8,
     pub cs: bool,
     pub display: bool,
@@ -200,7 +202,7 @@ pub struct ClassBExtended {
     pub lat: Option<f64>,
     pub cog: Option<f32>,
     pub heading: Option<u16>,
-    pub second: Option<u8>,
+    pub timestamp: Timestamp,
     pub regional: u8,
     pub shipname: String,
     pub ship_type: u8,
@@ -224,7 +226,7 @@ pub struct AidToNavigation {
     pub lat: Option<f64>,
     pub dimensions: Dimensions,
     pub epfd: u8,
-    pub second: Option<u8>,
+    pub timestamp: Timestamp,
     pub off_position: bool,
     pub regional: u8,
     pub raim: bool,

@@ -50,7 +50,8 @@ pub struct AssemblerStats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payload<'a> {
     pub text: Cow<'a, str>,
-    /// Fill bits of the last fragment, the only one that may carry padding.
+    /// Fill bits at the end of the payload. (A sender that pads an earlier
+    /// fragment too has that padding removed where it stood.)
     pub fill_bits: u8,
 }
 
@@ -80,9 +81,9 @@ struct GroupKey {
 struct Group {
     key: GroupKey,
     started_ms: u64,
-    parts: Vec<Option<String>>,
+    /// Each fragment's payload and fill bits.
+    parts: Vec<Option<(String, u8)>>,
     received: u8,
-    fill_bits: u8,
 }
 
 impl GroupKey {
@@ -160,20 +161,23 @@ impl Assembler {
         };
         let group = &mut self.pending[position];
         self.last = Some((group.key.clone(), sentence.fragment_number));
-        group.parts[index] = Some(sentence.payload.to_owned());
+        group.parts[index] = Some((sentence.payload.to_owned(), sentence.fill_bits));
         group.received += 1;
-        if sentence.fragment_number == sentence.fragment_count {
-            group.fill_bits = sentence.fill_bits;
-        }
         if group.received < group.key.count {
             return Ok(None);
         }
         let group = self.pending.remove(position);
         self.stats.completed += 1;
-        let text: String = group.parts.into_iter().flatten().collect();
+        let parts = group.parts.iter().flatten();
+        let (text, fill_bits) = if parts.clone().rev().skip(1).all(|(_, fill)| *fill == 0) {
+            let fill = parts.clone().last().map_or(0, |(_, fill)| *fill);
+            (parts.map(|(text, _)| text.as_str()).collect(), fill)
+        } else {
+            crate::bits::splice(parts.map(|(text, fill)| (text.as_str(), *fill)))
+        };
         Ok(Some(Payload {
             text: Cow::Owned(text),
-            fill_bits: group.fill_bits,
+            fill_bits,
         }))
     }
 
@@ -222,7 +226,6 @@ impl Assembler {
             started_ms: now_ms,
             parts: vec![None; usize::from(sentence.fragment_count)],
             received: 0,
-            fill_bits: 0,
         });
         self.pending.len() - 1
     }

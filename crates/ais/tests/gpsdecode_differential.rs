@@ -3,13 +3,18 @@
 //! prints is compared, numbers within gpsd's printed precision.
 //!
 //! Inputs: a generated corpus (the encoder's realistic mix), our encoded
-//! types 19/24/27, the gpsd and libais fixtures, and (in `built`) payloads
-//! built bit by bit. Fails, with the install hint, when gpsdecode is missing.
+//! types 19/24/27, the gpsd and libais fixtures, and payloads built bit by
+//! bit (`built`, `raw_payloads`, `timestamps`). Fails, with the install
+//! hint, when gpsdecode is missing.
 
 #[path = "gpsdecode/built.rs"]
 mod built;
 #[path = "gpsdecode/harness.rs"]
 mod harness;
+#[path = "gpsdecode/raw_payloads.rs"]
+mod raw_payloads;
+#[path = "gpsdecode/timestamps.rs"]
+mod timestamps;
 
 use harness::differential;
 
@@ -65,4 +70,25 @@ fn libais_samples_agree_with_gpsdecode() {
             tally.mismatches
         );
     }
+}
+
+/// A local capture that is not ours to commit (the AISHub sample, for one):
+/// `AIS_CAPTURE=FILE cargo test -p porttrack-ais --test gpsdecode_differential
+/// -- --ignored --nocapture`. Prints the agreement and the disagreeing
+/// fields by message type and name; fails on any disagreement.
+#[test]
+#[ignore = "needs AIS_CAPTURE=<NMEA file>"]
+fn capture_agrees_with_gpsdecode() {
+    let path = std::env::var("AIS_CAPTURE").expect("set AIS_CAPTURE to an NMEA capture");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let tally = differential("capture", &String::from_utf8_lossy(&bytes));
+    for (field, count) in tally.by_field() {
+        eprintln!("  {count:>6}  {field}");
+    }
+    assert!(tally.compared > 0, "{tally:?}");
+    assert!(
+        tally.mismatches.is_empty(),
+        "{} fields disagree",
+        tally.mismatches.len()
+    );
 }

@@ -9,7 +9,7 @@ use std::alloc::System;
 
 use porttrack_ais::encode::corpus::{Rng, position};
 use porttrack_ais::encode::{encode_class_b, encode_position};
-use porttrack_ais::{ClassBPosition, Decoder, Message};
+use porttrack_ais::{ClassBPosition, Decoder, Message, Timestamp};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 // The workspace forbids unsafe code, so the counting allocator comes from
@@ -33,7 +33,7 @@ fn position_reports_decode_without_allocating() {
         lat: Some(40.68),
         cog: Some(79.6),
         heading: None,
-        second: Some(49),
+        timestamp: Timestamp::Second(49),
         regional: 0,
         cs: true,
         display: false,

@@ -111,7 +111,7 @@ fn lines_decode_to_the_fix_they_were_made_from() {
         assert!((p.lat.unwrap() - f.lat).abs() < 1e-9);
         assert!((p.lon.unwrap() - f.lon).abs() < 1e-9);
         assert_eq!(
-            i64::from(p.second.unwrap()),
+            i64::from(p.timestamp.second().unwrap()),
             f.observed_at_ms % 60_000 / 1000
         );
     }

@@ -5,6 +5,7 @@ use crate::bits::BitReader;
 use crate::message::{Application, DayTime, MetHydro};
 
 mod area;
+mod extended;
 mod imo;
 mod regional;
 #[cfg(test)]
@@ -24,12 +25,15 @@ pub(super) fn application(
         (8, 1, 31) => Some(Application::MetHydro(met_hydro_31(r))),
         (6, 1, 12) => Some(Application::DangerousCargo(imo::dangerous_cargo(r))),
         (8, 1, 13) => Some(Application::FairwayClosed(imo::fairway_closed(r))),
+        // IMO236 broadcasts it; gpsd reads an addressed one from header bits.
+        (8, 1, 15) => Some(Application::AirDraught(r.u(56, 11) as u16)),
         (6, 1, 14) => Some(Application::TidalWindow(imo::tidal_window_14(r))),
         (8, 1, 17) => Some(Application::VtsTargets(imo::vts_targets(r))),
         (6, 1, 18) => Some(Application::ClearanceTime(imo::clearance_time(r))),
         (8, 1, 19) => Some(Application::TrafficSignal(imo::traffic_signal(r))),
         (6, 1, 20) => Some(Application::Berthing(imo::berthing(r))),
         (8, 1, 22) => Some(Application::AreaNotice(area::area_notice(r))),
+        (8, 1, 24) => extended::extended_static_voyage(r).map(Application::ExtendedStaticVoyage),
         (6, 1, 25) => Some(Application::CargoCodes(imo::cargo_codes(r))),
         (8, 1, 27) => Some(Application::Route(imo::route(r, 27, 56))),
         (6, 1, 28) => Some(Application::Route(imo::route(r, 28, 88))),

@@ -21,8 +21,8 @@ fn type1_position() {
     assert!(p.accuracy);
     assert!(approx(p.lon, -123.395383333) && approx(p.lat, 48.38163333333));
     assert_eq!(
-        (p.cog, p.heading, p.second),
-        (Some(224.0), Some(215), Some(33))
+        (p.cog, p.heading, p.timestamp),
+        (Some(224.0), Some(215), Timestamp::Second(33))
     );
     assert!(!p.raim);
 }
@@ -50,7 +50,7 @@ fn type1_sentinels_are_none() {
         lat: None,
         cog: None,
         heading: None,
-        second: None,
+        timestamp: Timestamp::NotAvailable,
         maneuver: 0,
         raim: false,
         radio: 0,
@@ -71,8 +71,8 @@ fn type3_position() {
     assert_eq!(p.rot, Some(0.0));
     assert!(approx(p.lon, -76.3275333333) && approx(p.lat, 36.91));
     assert_eq!(
-        (p.cog, p.heading, p.second),
-        (Some(252.0), Some(352), Some(35))
+        (p.cog, p.heading, p.timestamp),
+        (Some(252.0), Some(352), Timestamp::Second(35))
     );
 }
 
@@ -129,8 +129,8 @@ fn type9_sar_aircraft() {
         panic!()
     };
     assert_eq!(
-        (s.mmsi, s.altitude, s.sog, s.second),
-        (111_265_591, Some(15), Some(0), Some(28))
+        (s.mmsi, s.altitude, s.sog, s.timestamp),
+        (111_265_591, Some(15), Some(0), Timestamp::Second(28))
     );
     assert!(approx(s.lon, 7_128_960.0 / 600_000.0) && approx(s.lat, 34_667_073.0 / 600_000.0));
     // The comment's 24597 reads a 19-bit radio field; it is 20 bits (gpsd: 49194).
@@ -144,7 +144,10 @@ fn type18_class_b() {
     };
     assert_eq!((b.mmsi, b.reserved, b.sog), (338_087_471, 0, Some(0.1)));
     assert!(approx(b.lon, -74.0721316666) && approx(b.lat, 40.68454));
-    assert_eq!((b.cog, b.heading, b.second), (Some(79.6), None, Some(49)));
+    assert_eq!(
+        (b.cog, b.heading, b.timestamp),
+        (Some(79.6), None, Timestamp::Second(49))
+    );
     assert!(b.raim && !b.accuracy);
     // CommStateSelector 1, CommState 393222.
     assert_eq!(b.radio, (1 << 19) | 393_222);
@@ -187,7 +190,37 @@ fn type21_aid_with_name_extension() {
         (123_456_789, 20, "CHINA ROSE MURPHY EXPRESS ALERT")
     );
     assert!(approx(a.lon, -122.698591667) && approx(a.lat, 47.9206183333));
-    assert_eq!((a.second, a.regional, a.epfd), (Some(50), 165, 1));
+    assert_eq!(
+        (a.timestamp, a.regional, a.epfd),
+        (Timestamp::Second(50), 165, 1)
+    );
+}
+
+/// A type 21 with `name` (20 characters, `@`-padded) and `extension`.
+fn aid_named(name: &str, extension: &str) -> AidToNavigation {
+    let mut w = crate::bits::BitWriter::default();
+    for (value, width) in [(21, 6), (0, 2), (992_111_811, 30), (1, 5)] {
+        w.u(value, width);
+    }
+    w.text(name, 20);
+    for _ in 163..272 {
+        w.flag(false); // position, dimensions, EPFD, second, flags, spare
+    }
+    w.text(extension, extension.len());
+    let (payload, fill) = w.armour();
+    let Message::AidToNavigation(a) = decode(&payload, fill).unwrap() else {
+        panic!()
+    };
+    a
+}
+
+#[test]
+fn type21_name_extension_continues_a_full_name_only() {
+    // As gpsdecode prints them: a name that fills its 20 characters is
+    // continued, a space at its end included; one ended by `@` is not.
+    let full = aid_named("QUAN ZHOU WAN 5 HAO ", "DENG FU");
+    assert_eq!(full.name, "QUAN ZHOU WAN 5 HAO DENG FU");
+    assert_eq!(aid_named("PLATFORM L9", "XY").name, "PLATFORM L9");
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub fn class_b_extended_payload(m: &ClassBExtended) -> (String, u8) {
     lon_lat(&mut w, m.lon, m.lat);
     w.u(m.cog.map_or(3600, |v| (v * 10.0).round() as u32), 12);
     w.u(m.heading.map_or(511, u32::from), 9);
-    w.u(m.second.map_or(60, u32::from), 6);
+    w.u(u32::from(m.timestamp.raw()), 6);
     w.u(u32::from(m.regional), 4);
     w.text(&m.shipname, 20);
     w.u(u32::from(m.ship_type), 8);

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::message::{
     ClassBExtended, ClassBPosition, CraftInfo, Dimensions, LongRangeReport, PositionReport,
-    StaticPartA, StaticPartB, StaticVoyage,
+    StaticPartA, StaticPartB, StaticVoyage, Timestamp,
 };
 
 const NAMES: [&str; 8] = [
@@ -124,10 +124,20 @@ pub fn position(rng: &mut Rng) -> PositionReport {
         lat,
         cog: (!rng.one_in(20)).then(|| rng.below(3600) as f32 / 10.0),
         heading: (!rng.one_in(5)).then(|| rng.below(360) as u16),
-        second: (!rng.one_in(20)).then(|| rng.below(60) as u8),
+        timestamp: timestamp(rng),
         maneuver: 0,
         raim: rng.one_in(3),
         radio: rng.below(1 << 19),
+    }
+}
+
+/// One report in twenty without a second: mostly "not available", and the
+/// manual, dead reckoning and inoperative codes that real feeds carry too.
+fn timestamp(rng: &mut Rng) -> Timestamp {
+    if rng.one_in(20) {
+        Timestamp::from_raw(60 + rng.below(4) as u8)
+    } else {
+        Timestamp::Second(rng.below(60) as u8)
     }
 }
 
@@ -143,7 +153,7 @@ fn class_b(rng: &mut Rng) -> ClassBPosition {
         lat,
         cog: (!rng.one_in(10)).then(|| rng.below(3600) as f32 / 10.0),
         heading: (!rng.one_in(2)).then(|| rng.below(360) as u16),
-        second: (!rng.one_in(20)).then(|| rng.below(60) as u8),
+        timestamp: timestamp(rng),
         regional: 0,
         cs: rng.one_in(2),
         display: false,
@@ -168,7 +178,7 @@ fn class_b_extended(rng: &mut Rng) -> ClassBExtended {
         lat: b.lat,
         cog: b.cog,
         heading: b.heading,
-        second: b.second,
+        timestamp: b.timestamp,
         regional: 0,
         shipname: name(rng),
         ship_type: [30, 36, 37, 52, 0][rng.below(5) as usize],

@@ -4,6 +4,7 @@ use super::*;
 use crate::decode::decode;
 use crate::message::{
     ClassBExtended, CraftInfo, Dimensions, LongRangeReport, Message, StaticPartA, StaticPartB,
+    Timestamp,
 };
 use crate::sentence::Sentence;
 use crate::{Decoder, DecoderConfig};
@@ -40,12 +41,17 @@ fn tenths(max: u32) -> impl Strategy<Value = Option<f32>> {
     prop_oneof![Just(None), (0..max).prop_map(|v| Some(v as f32 / 10.0))]
 }
 
+/// Every 6-bit time stamp code: seconds and the four status codes.
+fn timestamp() -> impl Strategy<Value = Timestamp> {
+    (0u8..64).prop_map(Timestamp::from_raw)
+}
+
 prop_compose! {
     fn position()(
         msg_type in 1u8..=3, repeat in 0u8..4, mmsi in 0u32..1 << 30, nav_status in 0u8..16,
         rot_raw in any::<i8>(), sog in tenths(1023), accuracy in any::<bool>(), (lon, lat) in lon_lat(),
         cog in tenths(3600), heading in proptest::option::of(0u16..360),
-        second in proptest::option::of(0u8..60), maneuver in 0u8..3, raim in any::<bool>(),
+        timestamp in timestamp(), maneuver in 0u8..3, raim in any::<bool>(),
         radio in 0u32..1 << 19,
     ) -> PositionReport {
         let rot = match rot_raw {
@@ -53,7 +59,7 @@ prop_compose! {
             v => { let r = f32::from(v) / 4.733; Some(r * r * f32::from(v).signum()) }
         };
         PositionReport { msg_type, repeat, mmsi, nav_status, rot_raw, rot, sog, accuracy, lon, lat,
-            cog, heading, second, maneuver, raim, radio }
+            cog, heading, timestamp, maneuver, raim, radio }
     }
 }
 
@@ -61,11 +67,11 @@ prop_compose! {
     fn class_b()(
         repeat in 0u8..4, mmsi in 0u32..1 << 30, reserved in any::<u8>(), sog in tenths(1023),
         (lon, lat) in lon_lat(), cog in tenths(3600), heading in proptest::option::of(0u16..360),
-        second in proptest::option::of(0u8..60), regional in 0u8..4, flags in any::<[bool; 8]>(),
+        timestamp in timestamp(), regional in 0u8..4, flags in any::<[bool; 8]>(),
         radio in 0u32..1 << 20,
     ) -> ClassBPosition {
         ClassBPosition { repeat, mmsi, reserved, sog, accuracy: flags[0], lon, lat, cog, heading,
-            second, regional, cs: flags[1], display: flags[2], dsc: flags[3], band: flags[4],
+            timestamp, regional, cs: flags[1], display: flags[2], dsc: flags[3], band: flags[4],
             msg22: flags[5], assigned: flags[6], raim: flags[7], radio }
     }
 }
@@ -98,12 +104,12 @@ prop_compose! {
     fn class_b_extended()(
         repeat in 0u8..4, mmsi in 0u32..1 << 30, reserved in any::<u8>(), sog in tenths(1023),
         (lon, lat) in lon_lat(), cog in tenths(3600), heading in proptest::option::of(0u16..360),
-        second in proptest::option::of(0u8..60), regional in 0u8..16, shipname in text(20),
+        timestamp in timestamp(), regional in 0u8..16, shipname in text(20),
         ship_type in any::<u8>(), dimensions in dimensions(), epfd in 0u8..16,
         flags in any::<[bool; 4]>(),
     ) -> ClassBExtended {
         ClassBExtended { repeat, mmsi, reserved, sog, accuracy: flags[0], lon, lat, cog, heading,
-            second, regional, shipname, ship_type, dimensions, epfd, raim: flags[1],
+            timestamp, regional, shipname, ship_type, dimensions, epfd, raim: flags[1],
             dte: flags[2], assigned: flags[3] }
     }
 }

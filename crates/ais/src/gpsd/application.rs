@@ -21,10 +21,12 @@ const PRECIPITATION: [&str; 8] = [
 const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
 
 /// Writes the payload's fields as gpsd does; false, writing nothing, for
-/// those gpsd prints as raw bits though we type them (area notices).
+/// those gpsd prints as raw bits though we type them (area notices,
+/// extended static and voyage data).
 pub(super) fn application(j: &mut Json<'_>, app: &Application) -> bool {
     match app {
-        Application::AreaNotice(_) => return false,
+        Application::AreaNotice(_) | Application::ExtendedStaticVoyage(_) => return false,
+        Application::AirDraught(a) => j.num("airdraught", *a),
         Application::MetHydro(m) => met_hydro(j, m),
         Application::DangerousCargo(c) => imo::dangerous_cargo(j, c),
         Application::FairwayClosed(f) => imo::fairway_closed(j, f),

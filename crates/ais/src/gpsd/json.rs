@@ -135,10 +135,7 @@ impl<'a> Json<'a> {
 
     pub(super) fn epfd(&mut self, code: u8) {
         self.num("epfd", code);
-        match legends::epfd(code) {
-            Some(text) => self.str("epfd_text", text),
-            None => self.str("epfd_text", &format!("Reserved ({code})")),
-        }
+        self.str("epfd_text", legends::epfd(code));
     }
 
     pub(super) fn ship_type(&mut self, code: u8) {

@@ -20,7 +20,7 @@ pub(super) fn position(j: &mut Json<'_>, p: &PositionReport) {
     j.lon_lat(p.lon, p.lat);
     j.tenths("course", p.cog, 360.0);
     j.num("heading", p.heading.unwrap_or(511));
-    j.num("second", p.second.unwrap_or(60));
+    j.num("second", p.timestamp.raw());
     j.num("maneuver", p.maneuver);
     j.flag("raim", p.raim);
     j.num("radio", p.radio);
@@ -66,7 +66,7 @@ pub(super) fn sar(j: &mut Json<'_>, s: &SarAircraftReport) {
     j.flag("accuracy", s.accuracy);
     j.lon_lat(s.lon, s.lat);
     j.tenths("course", s.cog, 360.0);
-    j.num("second", s.second.unwrap_or(60));
+    j.num("second", s.timestamp.raw());
     j.num("regional", s.regional);
     j.num("dte", u8::from(s.dte));
     j.flag("raim", s.raim);
@@ -81,7 +81,7 @@ pub(super) fn class_b(j: &mut Json<'_>, b: &ClassBPosition) {
     j.lon_lat(b.lon, b.lat);
     j.tenths("course", b.cog, 360.0);
     j.num("heading", b.heading.unwrap_or(511));
-    j.num("second", b.second.unwrap_or(60));
+    j.num("second", b.timestamp.raw());
     j.num("regional", b.regional);
     j.flag("cs", b.cs);
     j.flag("display", b.display);
@@ -100,7 +100,7 @@ pub(super) fn class_b_extended(j: &mut Json<'_>, b: &ClassBExtended) {
     j.lon_lat(b.lon, b.lat);
     j.tenths("course", b.cog, 360.0);
     j.num("heading", b.heading.unwrap_or(511));
-    j.num("second", b.second.unwrap_or(60));
+    j.num("second", b.timestamp.raw());
     j.num("regional", b.regional);
     j.str("shipname", &b.shipname);
     j.ship_type(b.ship_type);
@@ -120,7 +120,7 @@ pub(super) fn aid(j: &mut Json<'_>, a: &AidToNavigation) {
     j.flag("accuracy", a.accuracy);
     j.dims(&a.dimensions);
     j.epfd(a.epfd);
-    j.num("second", a.second.unwrap_or(60));
+    j.num("second", a.timestamp.raw());
     j.num("regional", a.regional);
     j.flag("off_position", a.off_position);
     j.flag("raim", a.raim);

@@ -1,11 +1,14 @@
 //! Decoded DAC/FI application payloads of binary messages (types 6 and 8).
-//! Only the ones gpsd decodes are typed; the rest stay raw bits.
+//! The ones gpsd decodes are typed, and a few it leaves raw (area notices,
+//! extended static data); the rest stay raw bits.
 
 mod area;
+mod extended;
 mod imo;
 mod regional;
 
 pub use area::*;
+pub use extended::*;
 pub use imo::*;
 pub use regional::*;
 
@@ -19,6 +22,14 @@ pub enum Application {
     DangerousCargo(DangerousCargo),
     /// DAC 1, FI 13 (IMO236), broadcast: fairway closed.
     FairwayClosed(FairwayClosed),
+    /// DAC 1, FI 15 (IMO236), broadcast: extended ship static and voyage
+    /// related data, which holds only the air draught: 11 bits as sent
+    /// (0.1 m steps, 0 not available), printed raw as gpsd prints it.
+    AirDraught(u16),
+    /// DAC 1, FI 24 (IMO289), broadcast: extended ship static and
+    /// voyage-related data. gpsd leaves it raw, and so does our gpsd-style
+    /// JSON.
+    ExtendedStaticVoyage(ExtendedStaticVoyage),
     /// DAC 1, FI 22 (IMO289), broadcast: area notice. gpsd leaves it raw,
     /// and so does our gpsd-style JSON.
     AreaNotice(AreaNotice),

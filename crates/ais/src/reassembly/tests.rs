@@ -161,3 +161,41 @@ fn a_changed_sequence_id_does_not_overwrite_a_fragment_already_held() {
         Some("112233")
     );
 }
+
+/// `line` with fill bits.
+fn padded(count: u8, number: u8, payload: &str, fill: u8) -> String {
+    let body = format!("AIVDM,{count},{number},4,A,{payload},{fill}");
+    format!("!{body}*{:02X}", xor(&body))
+}
+
+#[test]
+fn fill_bits_of_an_earlier_fragment_are_dropped_where_they_stand() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    let first = padded(2, 1, "w", 2);
+    let last = padded(2, 2, "0", 0);
+    assert!(
+        a.push(&Sentence::parse(&first).unwrap(), 0)
+            .unwrap()
+            .is_none()
+    );
+    let p = a
+        .push(&Sentence::parse(&last).unwrap(), 0)
+        .unwrap()
+        .unwrap();
+    // "w" is 111111, less 2 fill bits; "0" is 000000: 1111 000000 in all,
+    // armoured as 111100 ("t") and 0000 padded with 2 fill bits ("0").
+    assert_eq!((p.text.as_ref(), p.fill_bits), ("t0", 2));
+}
+
+#[test]
+fn fill_bits_of_the_last_fragment_are_kept_for_the_reader() {
+    let mut a = Assembler::new(AssemblerConfig::default());
+    a.push(&Sentence::parse(&padded(2, 1, "w", 0)).unwrap(), 0)
+        .unwrap();
+    let last = padded(2, 2, "0", 4);
+    let p = a
+        .push(&Sentence::parse(&last).unwrap(), 0)
+        .unwrap()
+        .unwrap();
+    assert_eq!((p.text.as_ref(), p.fill_bits), ("w0", 4));
+}

@@ -6,7 +6,7 @@ use super::harness::{Tally, compare, differential, gpsdecode, gpsdecode_text, ou
 
 /// Fields (value, width) packed MSB first and armoured, as one sentence:
 /// payloads built here bit by bit, independently of our encoder.
-fn hand_built(fields: &[(u64, usize)]) -> String {
+pub(crate) fn hand_built(fields: &[(u64, usize)]) -> String {
     let mut bits: Vec<bool> = fields
         .iter()
         .flat_map(|&(v, n)| (0..n).rev().map(move |k| (v >> k) & 1 == 1))
@@ -24,7 +24,7 @@ fn hand_built(fields: &[(u64, usize)]) -> String {
 }
 
 /// Six-bit text of exactly `chars` characters (`@`-padded) as fields.
-fn six_bit(text: &str, chars: usize) -> Vec<(u64, usize)> {
+pub(crate) fn six_bit(text: &str, chars: usize) -> Vec<(u64, usize)> {
     const SIXBIT: &[u8] = b"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?";
     let mut out: Vec<(u64, usize)> = text
         .bytes()

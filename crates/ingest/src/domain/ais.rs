@@ -32,18 +32,18 @@ pub fn from_ais(decoded: &Decoded, receipt: Receipt<'_>) -> Result<Vec<Accepted>
                 nav_status: Some(u32::from(m.nav_status)),
                 rate_of_turn: m.rot.map(f64::from),
             },
-            m.second,
+            m.timestamp.second(),
         )?],
         Message::ClassBPosition(m) => vec![pos(
             m.mmsi,
             class_b_motion(m.lat, m.lon, m.sog, m.cog, m.heading),
-            m.second,
+            m.timestamp.second(),
         )?],
         Message::ClassBExtended(m) => {
             let position = pos(
                 m.mmsi,
                 class_b_motion(m.lat, m.lon, m.sog, m.cog, m.heading),
-                m.second,
+                m.timestamp.second(),
             )?;
             let mut info = static_event(m.mmsi, 19, received, receipt)?;
             info.name = non_empty(&m.shipname);

@@ -9,6 +9,7 @@ use crate::encode::to_sentences;
 use crate::message::*;
 
 mod area;
+mod extended;
 mod unsampled;
 
 /// A type 6 header (88 bits): type 6, repeat 0, MMSI 2442101, sequence 1,
@@ -21,6 +22,15 @@ pub(super) fn addressed(dac: u32, fid: u32) -> BitWriter {
     w.u(0, 2);
     w.u(dac, 10);
     w.u(fid, 6);
+    w
+}
+
+/// A type 8 header (56 bits): type 8, repeat 0, MMSI 2442101, spare, DAC, FI.
+pub(super) fn broadcast(dac: u32, fid: u32) -> BitWriter {
+    let mut w = BitWriter::default();
+    for (value, width) in [(8, 6), (0, 2), (2_442_101, 30), (0, 2), (dac, 10), (fid, 6)] {
+        w.u(value, width);
+    }
     w
 }
 

@@ -1,18 +1,9 @@
 //! Payloads that occur in none of the samples, encoded here field by field
 //! (the gpsdecode differential test checks the same layouts against gpsd).
 
-use super::{addressed, application, json};
+use super::{addressed, application, broadcast, json};
 use crate::bits::BitWriter;
 use crate::message::*;
-
-/// A type 8 header (56 bits): type 8, repeat 0, MMSI 2442101, spare, DAC, FI.
-fn broadcast(dac: u32, fid: u32) -> BitWriter {
-    let mut w = BitWriter::default();
-    for (value, width) in [(8, 6), (0, 2), (2_442_101, 30), (0, 2), (dac, 10), (fid, 6)] {
-        w.u(value, width);
-    }
-    w
-}
 
 /// An inland type 6 (DAC 200) with the common ETA/RTA fields up to bit 228.
 fn inland_arrival_head(fid: u32) -> BitWriter {
