@@ -46,6 +46,10 @@ struct ReleaseArgs {
     /// The `porttrack` binary to run (default: next to this one, or PATH).
     #[arg(long)]
     porttrack_bin: Option<PathBuf>,
+    /// Measure and report the canary's p99s without letting them decide
+    /// (a debug build, or a machine busy with other work).
+    #[arg(long)]
+    latency_not_judged: bool,
     /// Only these steps (1 rolling, 2 canary, 3 failing canary, 4 rollback).
     #[arg(long, value_delimiter = ',')]
     steps: Option<Vec<u32>>,
@@ -142,6 +146,7 @@ async fn release(args: ReleaseArgs) -> anyhow::Result<bool> {
     if let Some(steps) = args.steps {
         o.steps = steps;
     }
+    o.judge_latency = !args.latency_not_judged;
     let report = steps::run(o, |s| println!("{}", s.human())).await?;
     let pass = report.steps.iter().all(StepOutcome::passes);
     if let Some(path) = &args.json {

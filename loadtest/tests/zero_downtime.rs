@@ -51,6 +51,12 @@ async fn rolling_canary_failing_canary_and_rollback_lose_nothing() {
     assert_zero_downtime(rolling);
 
     assert_zero_downtime(canary);
+    assert_eq!(
+        canary.canary.as_deref(),
+        Some("promoted"),
+        "{}",
+        canary.human()
+    );
     assert!(
         canary
             .analysis

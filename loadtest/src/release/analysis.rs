@@ -134,8 +134,10 @@ fn latency_excluded(labels: &BTreeMap<String, String>) -> bool {
             .is_some_and(|m| m.starts_with("Stream"))
 }
 
-/// Analyses the new instances' traffic between two scrapes.
-pub fn measure(before: &Scrape, after: &Scrape) -> Measurement {
+/// Analyses the new instances' traffic between two scrapes. Without
+/// `judge_latency` the p99s are measured and reported but decide nothing
+/// (see `Options::judge_latency`).
+pub fn measure(before: &Scrape, after: &Scrape, judge_latency: bool) -> Measurement {
     let d: Vec<Sample> = after.since(before).collect();
     let not_infra = |s: &&Sample| !is_infra(&s.labels);
     let grpc: Vec<&Sample> = d
@@ -177,12 +179,16 @@ pub fn measure(before: &Scrape, after: &Scrape) -> Measurement {
                 .get("route")
                 .is_some_and(|r| r.ends_with("/stream"))
     }));
-    let checks = [
+    let mut checks = vec![
         (grpc_error_ratio, MAX_GRPC_ERROR_RATIO),
         (http_error_ratio, MAX_HTTP_ERROR_RATIO),
-        (grpc_p99_s, MAX_GRPC_P99_SECONDS),
-        (http_p99_s, MAX_HTTP_P99_SECONDS),
     ];
+    if judge_latency {
+        checks.extend([
+            (grpc_p99_s, MAX_GRPC_P99_SECONDS),
+            (http_p99_s, MAX_HTTP_P99_SECONDS),
+        ]);
+    }
     let verdict = if checks.iter().any(|(v, max)| v.is_some_and(|v| v > *max)) {
         Verdict::Failed
     } else if checks.iter().any(|(v, _)| v.is_none()) {
@@ -219,7 +225,8 @@ fn is_infra(labels: &BTreeMap<String, String>) -> bool {
 }
 
 fn ratio(part: f64, whole: f64) -> Option<f64> {
-    (whole > 0.0).then(|| part / whole)
+    // `+ 0.0`: an empty sum is -0.0, which would print as "-0.0000".
+    (whole > 0.0).then(|| part / whole + 0.0)
 }
 
 /// `histogram_quantile(0.99, sum by (le) (...))` over bucket increases.
@@ -281,7 +288,7 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
 
     #[test]
     fn no_traffic_is_inconclusive_never_successful() {
-        let m = measure(&scrape(BEFORE), &scrape(BEFORE));
+        let m = measure(&scrape(BEFORE), &scrape(BEFORE), true);
         assert_eq!(m.verdict, Verdict::Inconclusive);
         assert_eq!(m.grpc_error_ratio, None);
         assert_eq!(m.grpc_p99_s, None);
@@ -296,7 +303,7 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
             .replace("le=\"+Inf\"} 100", "le=\"+Inf\"} 200")
             .replace("} 10\n", "} 20\n")
             + "grpc_server_handled_total{grpc_service=\"porttrack.ships.v1.ShipsService\",grpc_method=\"GetVessel\",grpc_code=\"Internal\"} 10\n";
-        let m = measure(&scrape(BEFORE), &scrape(&after));
+        let m = measure(&scrape(BEFORE), &scrape(&after), true);
         assert_eq!(m.grpc_error_ratio, Some(0.1));
         assert_eq!(m.http_error_ratio, Some(0.0));
         assert_eq!(m.verdict, Verdict::Failed);
@@ -312,7 +319,29 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
             .replace("le=\"0.01\"} 100", "le=\"0.01\"} 300")
             .replace("le=\"+Inf\"} 100", "le=\"+Inf\"} 300")
             .replace("} 10\n", "} 20\n");
-        let m = measure(&scrape(BEFORE), &scrape(&after));
+        let m = measure(&scrape(BEFORE), &scrape(&after), true);
         assert_eq!(m.verdict, Verdict::Successful, "{m:?}");
+    }
+
+    #[test]
+    fn slow_calls_fail_only_when_latency_is_judged() {
+        let slow = scrape(
+            r#"grpc_server_handled_total{grpc_service="s",grpc_method="M",grpc_code="OK"} 100
+http_server_requests_total{method="POST",route="/v1/positions",status_class="2xx"} 10
+grpc_server_handling_seconds_bucket{grpc_service="s",grpc_method="M",le="0.5"} 0
+grpc_server_handling_seconds_bucket{grpc_service="s",grpc_method="M",le="2"} 100
+grpc_server_handling_seconds_bucket{grpc_service="s",grpc_method="M",le="+Inf"} 100
+http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",le="0.1"} 10
+http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",le="+Inf"} 10
+"#,
+        );
+        let m = measure(&Scrape::default(), &slow, false);
+        assert_eq!(m.verdict, Verdict::Successful, "{m:?}");
+        let p99 = m.grpc_p99_s.unwrap();
+        assert!((p99 - 1.985).abs() < 1e-9, "{p99}");
+        assert_eq!(
+            measure(&Scrape::default(), &slow, true).verdict,
+            Verdict::Failed
+        );
     }
 }

@@ -70,7 +70,7 @@ impl Canary {
             t.note(format!("canary at {pct} % of the traffic"));
             let (mut ok, mut failed, mut unknown) = (0, 0, 0);
             while ok < o.measurements {
-                let m = self.measure(fleet, o.interval).await;
+                let m = self.measure(fleet, o.interval, o.judge_latency).await;
                 t.note(format!(
                     "analysis: {:?} (gRPC errors {}, HTTP 5xx {}, gRPC p99 {}, HTTP p99 {})",
                     m.verdict,
@@ -129,10 +129,10 @@ impl Canary {
         s
     }
 
-    async fn measure(&self, fleet: &Fleet, interval: Duration) -> Measurement {
+    async fn measure(&self, fleet: &Fleet, interval: Duration, judge_latency: bool) -> Measurement {
         let before = self.scrape(fleet).await;
         tokio::time::sleep(interval).await;
-        analysis::measure(&before, &self.scrape(fleet).await)
+        analysis::measure(&before, &self.scrape(fleet).await, judge_latency)
     }
 
     /// Promotion: the canary's release replaces every stable instance, new

@@ -35,6 +35,8 @@ pub struct StepOutcome {
     pub track: Reconciliation,
     pub live: Vec<Reconciliation>,
     pub analysis: Vec<Measurement>,
+    /// Steps 2 and 3: how the canary ended ("promoted" or "aborted").
+    pub canary: Option<String>,
     /// Step 3: seconds from the abort to the last failed request.
     pub errors_stopped_after_s: Option<f64>,
     /// Step 3: calls the aborted canary got in the second interval after
@@ -87,6 +89,7 @@ impl StepOutcome {
             track: track.into_iter().next().unwrap_or_default(),
             live,
             analysis: Vec::new(),
+            canary: None,
             errors_stopped_after_s: None,
             canary_calls_after_abort: None,
             analysis_interval_s: 0.0,
@@ -128,7 +131,8 @@ impl StepOutcome {
                     && stopped <= self.analysis_interval_s
                     && self.nothing_lost()
             }
-            None => self.zero_downtime(),
+            // A healthy canary must be promoted, not aborted.
+            None => self.zero_downtime() && self.canary.as_deref() != Some("aborted"),
         }
     }
 
@@ -186,6 +190,9 @@ impl StepOutcome {
         }
         for e in t.examples.iter() {
             let _ = writeln!(s, "    {e}");
+        }
+        if let Some(c) = &self.canary {
+            let _ = writeln!(s, "  canary {c} after {} measurements", self.analysis.len());
         }
         if let Some(stopped) = self.errors_stopped_after_s {
             let _ = writeln!(

@@ -117,6 +117,7 @@ impl Harness {
         let mut outcome = StepOutcome::new(name, t.notes, report);
         outcome.analysis = extra.analysis;
         outcome.canary_calls_after_abort = extra.calls_after_abort;
+        outcome.canary = extra.canary.map(str::to_owned);
         outcome.analysis_interval_s = self.o.interval.as_secs_f64();
         let (requests, problems) = self.fleet.nginx.take_problems();
         outcome.balancer_requests = requests;
@@ -153,12 +154,21 @@ impl Harness {
 
     async fn canary(&mut self, t: &mut Timeline) -> anyhow::Result<StepExtra> {
         let mut c = Canary::start(&mut self.fleet, "v3", &[], t).await?;
-        match c.run(&mut self.fleet, &self.o, t).await? {
-            Ending::Promoted => c.promote(&mut self.fleet, "v3", t).await?,
-            Ending::Aborted { .. } => anyhow::bail!("a healthy canary was aborted"),
-        }
+        let ending = match c.run(&mut self.fleet, &self.o, t).await? {
+            Ending::Promoted => {
+                c.promote(&mut self.fleet, "v3", t).await?;
+                "promoted"
+            }
+            Ending::Aborted { .. } => {
+                // A healthy release failed its analysis: the step fails,
+                // and the next steps run on the stable instances.
+                c.stop(&mut self.fleet, t).await?;
+                "aborted"
+            }
+        };
         Ok(StepExtra {
-            analysis: c.measurements,
+            analysis: std::mem::take(&mut c.measurements),
+            canary: Some(ending),
             ..StepExtra::default()
         })
     }
@@ -188,6 +198,7 @@ impl Harness {
             analysis: std::mem::take(&mut c.measurements),
             aborted_at: Some(at),
             calls_after_abort: Some(calls),
+            canary: Some("aborted"),
         })
     }
 
@@ -211,6 +222,7 @@ struct StepExtra {
     analysis: Vec<super::analysis::Measurement>,
     aborted_at: Option<Instant>,
     calls_after_abort: Option<u64>,
+    canary: Option<&'static str>,
 }
 
 /// Watches the client-visible failures while a step runs, to say when the
