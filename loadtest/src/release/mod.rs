@@ -13,7 +13,8 @@
 //! is proven is the release mechanics (draining, readiness, balancer
 //! changes, consumer hand-over, schema tolerance), not a code change.
 //!
-//! - [`nginx`]: the balancer, configured and reloaded by the harness.
+//! - [`nginx`]: the balancer, reloaded by the harness; [`nginx_conf`]: the
+//!   configuration it writes.
 //! - [`fleet`]: the instances, and the harness as the endpoints controller.
 //! - [`analysis`]: the AnalysisTemplate's measurements from `/metrics`;
 //!   [`canary`]: the weight steps, promotion and abort.
@@ -24,6 +25,7 @@ pub mod analysis;
 pub mod canary;
 pub mod fleet;
 pub mod nginx;
+pub mod nginx_conf;
 pub mod outcome;
 pub mod schema;
 pub mod steps;
