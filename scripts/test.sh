@@ -21,7 +21,8 @@ Usage: scripts/test.sh [--long] [--keep-servers] [--servers-only] [--help]
 
 Installs what is missing (PostgreSQL server, gpsd-clients for the AIS
 decoder's differential test, prometheus for promtool, which checks
-every service's /metrics, and libssl-dev for Kafka TLS, from Debian
+every service's /metrics, nginx for the zero-downtime test's load
+balancer, and libssl-dev for Kafka TLS, from Debian
 packages; tansu
 0.6.0 with cargo install, ~15 minutes the first time), starts PostgreSQL
 and tansu on free loopback ports, then runs:
@@ -59,6 +60,8 @@ Exported to the tests:
   PORTTRACK_TEST_KAFKA_BROKERS  host:port of the shared memory-backed broker
   PORTTRACK_TEST_TANSU          path of the tansu binary, for tests that start
                                 their own broker (e.g. with sqlite storage)
+  PORTTRACK_TEST_NGINX          the nginx binary, for the zero-downtime test's
+                                load balancer
   PORTTRACK_TEST_PG_BIN         PostgreSQL's bin directory, for tests that start
                                 their own server (e.g. with TLS on)
   PORTTRACK_TEST_LONG           1 with --long
@@ -166,6 +169,7 @@ command -v python3 >/dev/null 2>&1 || die "python3 not found (used to pick free 
 ensure_postgres
 ensure_gpsdecode
 ensure_promtool
+ensure_nginx
 ensure_openssl_dev
 ensure_tansu
 

@@ -8,16 +8,21 @@
 //! - [`readers`], [`subscribers`]: queries and live feeds at the same time.
 //! - [`ledger`], [`reconcile`], [`settle`]: what was accepted, and whether it
 //!   all came back once and in order.
+//! - [`retry`]: the requests a client retries (never processed by a server).
 //! - [`stats`], [`report`]: counters, HDR histograms, the summary and JSON.
 //! - [`scenario`]: the TOML files in `loadtest/scenarios/`.
 //! - [`target`]: a running suite, or `porttrack up` started for the run.
 //! - [`run`]: [`LoadTest`], the whole run as a library (start, watch, stop).
+//! - [`release`]: zero downtime proven: rolling, canary, failing canary and
+//!   rollback behind nginx under steady load.
 
 pub mod drivers;
 pub mod ledger;
 pub mod readers;
 pub mod reconcile;
+pub mod release;
 pub mod report;
+pub mod retry;
 pub mod run;
 pub mod scenario;
 pub mod schedule;

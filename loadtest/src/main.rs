@@ -1,13 +1,21 @@
 //! `porttrack-loadtest run <scenario.toml>`: drives a suite (or a
 //! `porttrack up` it starts) with a simulated port, shows a progress bar,
 //! prints a summary and writes the JSON report.
+//!
+//! `porttrack-loadtest release [--long]`: the zero-downtime harness (rolling
+//! update, canary, failing canary, rollback) behind nginx, against the
+//! servers `scripts/test.sh --servers-only` starts.
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use porttrack_loadtest::{LoadTest, Scenario, Spawned, Target, target::porttrack_binary};
+use porttrack_loadtest::{
+    LoadTest, Scenario, Spawned, Target,
+    release::{Options, StepOutcome, steps},
+    target::porttrack_binary,
+};
 
 #[derive(Debug, Parser)]
 #[command(name = "porttrack-loadtest", about, version)]
@@ -20,6 +28,31 @@ struct Cli {
 enum Command {
     /// Runs a scenario and reports.
     Run(RunArgs),
+    /// Proves zero downtime: several ingest and ships instances behind
+    /// nginx, rolled, canaried and rolled back under steady load. Needs
+    /// PORTTRACK_TEST_DATABASE_URL and PORTTRACK_TEST_TANSU (what
+    /// `scripts/test.sh --servers-only` prints) and nginx.
+    Release(ReleaseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReleaseArgs {
+    /// The long version: more instances, more traffic, longer steps.
+    #[arg(long)]
+    long: bool,
+    /// Where to write the JSON report.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// The `porttrack` binary to run (default: next to this one, or PATH).
+    #[arg(long)]
+    porttrack_bin: Option<PathBuf>,
+    /// Measure and report the canary's p99s without letting them decide
+    /// (a debug build, or a machine busy with other work).
+    #[arg(long)]
+    latency_not_judged: bool,
+    /// Only these steps (1 rolling, 2 canary, 3 failing canary, 4 rollback).
+    #[arg(long, value_delimiter = ',')]
+    steps: Option<Vec<u32>>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,8 +102,11 @@ struct RunArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let Command::Run(args) = cli.command;
-    match runtime.block_on(run(args)) {
+    let outcome = match cli.command {
+        Command::Run(args) => runtime.block_on(run(args)),
+        Command::Release(args) => runtime.block_on(release(args)),
+    };
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(2),
         Err(e) => {
@@ -98,6 +134,31 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         s.stop(Duration::from_secs(30));
     }
     Ok(report.is_clean())
+}
+
+async fn release(args: ReleaseArgs) -> anyhow::Result<bool> {
+    let bin = args.porttrack_bin.unwrap_or_else(porttrack_binary);
+    let mut o = if args.long {
+        Options::long(bin)
+    } else {
+        Options::short(bin)
+    };
+    if let Some(steps) = args.steps {
+        o.steps = steps;
+    }
+    o.judge_latency = !args.latency_not_judged;
+    let report = steps::run(o, |s| println!("{}", s.human())).await?;
+    let pass = report.steps.iter().all(StepOutcome::passes);
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))?;
+        println!("JSON report: {}", path.display());
+    }
+    println!(
+        "zero downtime: {}",
+        if pass { "PROVEN" } else { "NOT PROVEN" }
+    );
+    Ok(pass)
 }
 
 fn target(args: &RunArgs) -> anyhow::Result<(Target, Option<Spawned>)> {

@@ -16,6 +16,7 @@ use tonic::transport::Channel;
 use crate::{
     drivers::grpc::status_name,
     ledger::Key,
+    retry,
     scenario::Readers,
     schedule::{Clock, FixedRate, latency},
     sim::FIRST_MMSI,
@@ -107,7 +108,23 @@ async fn reader(
     while calls.join_next().await.is_some() {}
 }
 
+/// A query, retried when it never reached a server (see [`crate::retry`]).
 async fn query(ctx: &ReadContext, kind: Latency, pick: u32) -> Result<(), tonic::Code> {
+    let mut attempt = 0;
+    loop {
+        match query_once(ctx, kind, pick).await {
+            Err(s) if attempt + 1 < retry::ATTEMPTS && retry::grpc(&s) => {
+                ctx.stats.retry(format!("read_{}", status_name(s.code())));
+                tokio::time::sleep(retry::backoff(attempt)).await;
+                attempt += 1;
+            }
+            Err(s) => return Err(s.code()),
+            Ok(()) => return Ok(()),
+        }
+    }
+}
+
+async fn query_once(ctx: &ReadContext, kind: Latency, pick: u32) -> Result<(), tonic::Status> {
     let mut c = ctx.client.clone();
     let t = &ctx.target;
     let mmsi = FIRST_MMSI + pick;
@@ -152,7 +169,7 @@ async fn query(ctx: &ReadContext, kind: Latency, pick: u32) -> Result<(), tonic:
     };
     // A vessel that has not reported yet is a normal answer.
     match r {
-        Err(s) if s.code() != tonic::Code::NotFound => Err(s.code()),
+        Err(s) if s.code() != tonic::Code::NotFound => Err(s),
         _ => Ok(()),
     }
 }

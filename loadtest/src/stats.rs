@@ -56,6 +56,7 @@ pub struct Stats {
     pub counters: Counters,
     histograms: Mutex<HashMap<Latency, Histogram<u64>>>,
     errors: Mutex<BTreeMap<String, u64>>,
+    retries: Mutex<BTreeMap<String, u64>>,
 }
 
 /// The counters at one instant.
@@ -71,6 +72,8 @@ pub struct Snapshot {
     pub reads: u64,
     pub live_received: u64,
     pub errors: BTreeMap<String, u64>,
+    /// Requests retried (see [`crate::retry`]), by what failed first.
+    pub retries: BTreeMap<String, u64>,
 }
 
 /// A latency distribution, in milliseconds.
@@ -99,6 +102,12 @@ impl Stats {
         *e.entry(kind.into()).or_default() += 1;
     }
 
+    /// Counts a retried request under the kind of its failed attempt.
+    pub fn retry(&self, kind: impl Into<String>) {
+        let mut r = self.retries.lock().unwrap_or_else(|e| e.into_inner());
+        *r.entry(kind.into()).or_default() += 1;
+    }
+
     pub fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Relaxed);
     }
@@ -117,6 +126,11 @@ impl Stats {
             live_received: c.live_received.load(Relaxed),
             errors: self
                 .errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            retries: self
+                .retries
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .clone(),

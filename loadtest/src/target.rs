@@ -121,6 +121,23 @@ impl Spawned {
     }
 }
 
+/// The `porttrack` binary for tests: [`porttrack_binary`], built first with
+/// the cargo running the tests when it is not there yet
+/// (`cargo test -p porttrack-loadtest` alone does not build it).
+pub fn built_porttrack() -> PathBuf {
+    if !porttrack_binary().is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-p", "porttrack", "--bin", "porttrack"])
+            .status()
+            .expect("cargo build");
+        assert!(status.success(), "building porttrack failed");
+    }
+    let bin = porttrack_binary();
+    assert!(bin.is_file(), "no porttrack binary at {}", bin.display());
+    bin
+}
+
 /// The `porttrack` binary: next to this one (same target directory), or on
 /// the `PATH`.
 pub fn porttrack_binary() -> PathBuf {

@@ -4,19 +4,7 @@
 
 use std::{path::Path, process::Command, time::Duration};
 
-use porttrack_loadtest::{LoadTest, Scenario, Spawned, target::porttrack_binary};
-
-fn porttrack() -> String {
-    let bin = porttrack_binary();
-    if !bin.is_file() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "porttrack", "--bin", "porttrack"])
-            .status()
-            .expect("cargo build");
-        assert!(status.success(), "building porttrack failed");
-    }
-    porttrack_binary().display().to_string()
-}
+use porttrack_loadtest::{LoadTest, Scenario, Spawned, target::built_porttrack};
 
 fn scenario() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.toml");
@@ -31,7 +19,7 @@ fn scenario() -> Scenario {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_token_lets_everything_through_and_no_token_is_counted_as_refused() {
-    let bin = porttrack();
+    let bin = built_porttrack().display().to_string();
     let keys = tempfile::tempdir().expect("tempdir");
     let keys_dir = keys.path().display().to_string();
     let out = Command::new(&bin)

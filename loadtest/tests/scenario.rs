@@ -1,32 +1,16 @@
 //! The smoke scenario against a real `porttrack up`, driven the way a
 //! harness drives it: start, read live counters, stop, reconcile.
 
-use std::{path::Path, process::Command, time::Duration};
+use std::{path::Path, time::Duration};
 
-use porttrack_loadtest::{LoadTest, Scenario, Spawned, stats::Latency, target::porttrack_binary};
-
-/// The `porttrack` binary of this target directory, built if missing
-/// (`cargo test -p porttrack-loadtest` alone does not build it).
-fn porttrack() -> String {
-    let bin = porttrack_binary();
-    if !bin.is_file() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "porttrack", "--bin", "porttrack"])
-            .status()
-            .expect("cargo build");
-        assert!(status.success(), "building porttrack failed");
-    }
-    let bin = porttrack_binary();
-    assert!(bin.is_file(), "no porttrack binary at {}", bin.display());
-    bin.display().to_string()
-}
+use porttrack_loadtest::{LoadTest, Scenario, Spawned, stats::Latency, target::built_porttrack};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn smoke_scenario_is_reconciled_clean_with_sane_numbers() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/smoke.toml");
     let mut scenario = Scenario::load(&path).expect("scenario");
     scenario.duration_s = 4.0;
-    let suite = Spawned::up(&porttrack(), &[]).expect("porttrack up");
+    let suite = Spawned::up(&built_porttrack().display().to_string(), &[]).expect("porttrack up");
 
     let test = LoadTest::start(scenario.clone(), suite.target.clone())
         .await

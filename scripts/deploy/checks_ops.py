@@ -141,7 +141,7 @@ def preflight_scripts():
         raise Failed("PORTTRACK_TEST_DATABASE_URL is not set (scripts/check-deploy.sh starts PostgreSQL and sets it)")
     problems = preflight_test.run(RENDERS["prod-argo-upgrade"], url)
     fail_if(problems)
-    return "broker down, database down, failed migration and database ahead stop it; an upgrade dumps first"
+    return "broker down, database down and a failed migration stop it; a database ahead (a rollback) passes; an upgrade dumps first"
 
 
 # --- image, pipeline, plain manifests ---------------------------------------------------

@@ -107,6 +107,24 @@ ensure_gpsdecode() {
     command -v gpsdecode >/dev/null 2>&1 || die "installed gpsd-clients but gpsdecode is not on PATH"
 }
 
+# nginx, the load balancer the zero-downtime test (loadtest/tests/zero_downtime.rs)
+# puts in front of several ingest and ships instances; the harness runs its
+# own unprivileged copy, so the package's system service is never used.
+ensure_nginx() {
+    local bin
+    bin="$(command -v nginx || true)"
+    [[ -z "$bin" && -x /usr/sbin/nginx ]] && bin=/usr/sbin/nginx
+    if [[ -z "$bin" ]]; then
+        log "nginx not found; installing it from Debian packages"
+        apt_install nginx
+        bin="$(command -v nginx || true)"
+        [[ -z "$bin" && -x /usr/sbin/nginx ]] && bin=/usr/sbin/nginx
+        [[ -n "$bin" ]] || die "installed nginx but cannot find its binary"
+    fi
+    log "nginx found: $bin"
+    export PORTTRACK_TEST_NGINX="$bin"
+}
+
 # librdkafka is built with TLS (rdkafka's `ssl` feature), which links the
 # system OpenSSL: its headers and pkg-config file come from libssl-dev.
 ensure_openssl_dev() {
@@ -314,5 +332,6 @@ export PORTTRACK_TEST_DATABASE_URL=$PORTTRACK_TEST_DATABASE_URL
 export PORTTRACK_TEST_KAFKA_BROKERS=$PORTTRACK_TEST_KAFKA_BROKERS
 export PORTTRACK_TEST_TANSU=$PORTTRACK_TEST_TANSU
 export PORTTRACK_TEST_PG_BIN=$PORTTRACK_TEST_PG_BIN
+export PORTTRACK_TEST_NGINX=$PORTTRACK_TEST_NGINX
 EOF
 }

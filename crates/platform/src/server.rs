@@ -7,6 +7,7 @@
 //! drain token and finish their batch (consumers commit) → stop hooks run
 //! (the producer flushes) → exit. All of it within the grace period.
 
+mod fault;
 mod health;
 pub mod red;
 
@@ -296,6 +297,13 @@ impl Server {
         let health = lifecycle.health.clone();
         health.register(&endpoints.grpc_names).await;
 
+        let drill = fault::Fault::new(settings.fault.fault_error_ratio);
+        if drill.is_on() {
+            tracing::warn!(
+                ratio = settings.fault.fault_error_ratio,
+                "fault drill ON: this share of API calls fails on purpose (PORTTRACK_FAULT_ERROR_RATIO)"
+            );
+        }
         let mut router = endpoints.http;
         if let Some(doc) = endpoints.openapi {
             router = router.route("/openapi.json", get(move || async move { axum::Json(doc) }));
@@ -313,6 +321,11 @@ impl Server {
             ))
             .layer(axum::extract::DefaultBodyLimit::max(
                 settings.limits.max_body,
+            ))
+            // Inside the RED layer, so a drill's errors are counted as real ones.
+            .route_layer(axum::middleware::from_fn_with_state(
+                drill.clone(),
+                fault::http_fault,
             ))
             .route_layer(axum::middleware::from_fn(red::http_red))
             .merge(platform_routes(health.clone()))
@@ -332,6 +345,7 @@ impl Server {
                 authenticator,
                 Arc::new(endpoints.grpc_scopes),
             ))
+            .layer(fault::GrpcFaultLayer(drill))
             .add_routes(grpc_routes);
         // With TLS, the listeners hand over streams only once their
         // handshake is done; the certificate files are watched for rotation.

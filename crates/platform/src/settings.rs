@@ -31,6 +31,26 @@ pub struct ServerSettings {
     pub limits: LimitSettings,
     #[command(flatten)]
     pub tls: TlsSettings,
+    /// Release drills only (hidden from `--help`).
+    #[command(flatten)]
+    pub fault: FaultSettings,
+}
+
+/// Release drills: make a healthy build behave like a broken one, to prove
+/// that canary analysis stops it. Hidden: nothing in production sets these.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FaultSettings {
+    /// Share of API calls (not health, readiness or `/metrics`) answered
+    /// with gRPC INTERNAL or HTTP 500, between 0 and 1.
+    #[arg(long, env = "PORTTRACK_FAULT_ERROR_RATIO", default_value_t = 0.0, value_parser = parse_ratio, hide = true)]
+    pub fault_error_ratio: f64,
+}
+
+fn parse_ratio(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("`{raw}` is not a ratio between 0 and 1")),
+    }
 }
 
 /// Bounds on requests, applied to every REST route and gRPC call.

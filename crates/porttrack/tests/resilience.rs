@@ -1,6 +1,7 @@
 //! What must hold when things go wrong: ships restarting or crashing
-//! loses and duplicates nothing, a broker that vanishes turns into
-//! back-pressure instead of silent loss, and SIGTERM drains in order.
+//! loses and duplicates nothing, ships rides out a broker restart, a broker
+//! that vanishes turns into back-pressure instead of silent loss, and
+//! SIGTERM drains in order.
 
 mod common;
 
@@ -21,7 +22,11 @@ const VESSELS: [u32; 5] = [
 /// Reports start here (epoch ms) and advance one second each.
 const T0: i64 = 1_790_000_000_000;
 
-async fn post_positions(ingest: &Service, from: i64, count: i64) {
+async fn try_post_positions(
+    ingest: &Service,
+    from: i64,
+    count: i64,
+) -> reqwest::Result<reqwest::Response> {
     let positions: Vec<serde_json::Value> = (from..from + count)
         .flat_map(|i| {
             VESSELS.iter().map(move |mmsi| {
@@ -32,12 +37,15 @@ async fn post_positions(ingest: &Service, from: i64, count: i64) {
             })
         })
         .collect();
-    let r = http()
+    http()
         .post(format!("{}/v1/positions", ingest.http_url()))
         .json(&serde_json::json!({ "positions": positions }))
         .send()
         .await
-        .expect("POST");
+}
+
+async fn post_positions(ingest: &Service, from: i64, count: i64) {
+    let r = try_post_positions(ingest, from, count).await.expect("POST");
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
 }
 
@@ -147,6 +155,40 @@ async fn ships_crash_and_restart_lose_nothing_and_apply_nothing_twice() {
             "replica index for {mmsi}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ships_rides_out_a_broker_restart() {
+    // File-backed, so what the broker acknowledged survives its restart.
+    let mut broker = servers::OwnBroker::start(true);
+    let bus = [("PORTTRACK_KAFKA_BROKERS", broker.brokers())];
+    let data = tempfile::tempdir().expect("tempdir");
+    let ships_env = [
+        bus[0].clone(),
+        ("PORTTRACK_DATA_DIR", data.path().display().to_string()),
+    ];
+    let ingest = Service::start(BIN, &["ingest"], &bus);
+    let mut ships = Service::start(BIN, &["ships"], &ships_env);
+    wait_ready(&ingest).await;
+    wait_ready(&ships).await;
+    post_positions(&ingest, 0, 10).await;
+    wait_tracks(&ships, 10).await;
+
+    // librdkafka reports "all brokers down" to the consumer while the
+    // broker is away; that must be waited out, not end the process.
+    tokio::task::block_in_place(|| broker.restart());
+    let ingest = &ingest;
+    eventually(
+        "ingest accepting again",
+        Duration::from_secs(60),
+        || async move {
+            let r = try_post_positions(ingest, 10, 1).await.ok()?;
+            r.status().is_success().then_some(())
+        },
+    )
+    .await;
+    wait_tracks(&ships, 11).await;
+    assert_eq!(ships.exited(), None, "ships stopped: {:?}", ships.log());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -28,6 +28,7 @@ async fn start() -> Running {
             auth: porttrack_platform::auth::AuthSettings::off(),
             limits: Default::default(),
             tls: Default::default(),
+            fault: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {

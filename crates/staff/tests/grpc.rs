@@ -23,6 +23,7 @@ async fn people_and_refused_assignments_through_grpc() {
             auth: porttrack_platform::auth::AuthSettings::off(),
             limits: Default::default(),
             tls: Default::default(),
+            fault: Default::default(),
         },
         bus: support::bus_settings(None),
         database: DatabaseSettings {

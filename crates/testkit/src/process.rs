@@ -119,6 +119,11 @@ impl Service {
         }
     }
 
+    /// How the process ended, if it has (without waiting).
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// SIGKILL: a crash, with no chance to flush or commit.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -13,7 +13,7 @@ use tokio::{
 };
 
 use super::{Context, Job, next_batch};
-use crate::stats::Stats;
+use crate::{retry, stats::Stats};
 
 pub async fn nmea(ctx: Context, rx: mpsc::UnboundedReceiver<Job>) {
     drive(ctx, rx, |jobs| {
@@ -58,6 +58,7 @@ pub async fn positions(ctx: Context, rx: mpsc::UnboundedReceiver<Job>) {
     .await
 }
 
+#[derive(Clone)]
 enum Request {
     Nmea(Vec<NmeaLine>),
     Positions(Vec<PositionInput>),
@@ -88,24 +89,43 @@ async fn drive(
         calls.spawn(async move {
             let lines: usize = jobs.iter().map(|j| j.lines.len()).sum();
             Stats::add(&ctx.stats.counters.lines_sent, lines as u64);
-            let answer = match request {
-                Request::Nmea(lines) => {
-                    client
-                        .stream_nmea(ctx.target.request(futures::stream::iter(lines)))
-                        .await
-                }
-                Request::Positions(items) => {
-                    client
-                        .stream_positions(ctx.target.request(futures::stream::iter(items)))
-                        .await
+            let mut attempt = 0;
+            let answer = loop {
+                match call(&ctx, &mut client, request.clone()).await {
+                    Err(s) if attempt + 1 < retry::ATTEMPTS && retry::grpc(&s) => {
+                        ctx.stats.retry(format!("grpc_{}", status_name(s.code())));
+                        tokio::time::sleep(retry::backoff(attempt)).await;
+                        attempt += 1;
+                    }
+                    answer => break answer,
                 }
             };
-            settle(&ctx, &jobs, &index, answer.map(tonic::Response::into_inner));
+            settle(&ctx, &jobs, &index, answer);
             drop(permit);
         });
         while calls.try_join_next().is_some() {}
     }
     while calls.join_next().await.is_some() {}
+}
+
+async fn call(
+    ctx: &Context,
+    client: &mut IngestServiceClient<tonic::transport::Channel>,
+    request: Request,
+) -> Result<IngestSummary, tonic::Status> {
+    let answer = match request {
+        Request::Nmea(lines) => {
+            client
+                .stream_nmea(ctx.target.request(futures::stream::iter(lines)))
+                .await
+        }
+        Request::Positions(items) => {
+            client
+                .stream_positions(ctx.target.request(futures::stream::iter(items)))
+                .await
+        }
+    };
+    answer.map(tonic::Response::into_inner)
 }
 
 fn settle(

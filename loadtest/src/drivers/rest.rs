@@ -10,7 +10,7 @@ use tokio::{
 };
 
 use super::{Context, Job, next_batch};
-use crate::stats::Stats;
+use crate::{retry, stats::Stats};
 
 #[derive(Debug, Deserialize)]
 struct Summary {
@@ -42,7 +42,7 @@ pub async fn positions(ctx: Context, mut rx: mpsc::UnboundedReceiver<Job>) {
         let ctx = ctx.clone();
         calls.spawn(async move {
             Stats::add(&ctx.stats.counters.lines_sent, jobs.len() as u64);
-            let answer = send(request).await;
+            let answer = send_retrying(&ctx, request).await;
             let done = Instant::now();
             match answer {
                 Ok(summary) => {
@@ -62,6 +62,23 @@ pub async fn positions(ctx: Context, mut rx: mpsc::UnboundedReceiver<Job>) {
         while calls.try_join_next().is_some() {}
     }
     while calls.join_next().await.is_some() {}
+}
+
+/// Sends, and sends again when the connection failed before an answer
+/// (see [`crate::retry`]); an HTTP status is final.
+async fn send_retrying(ctx: &Context, request: reqwest::RequestBuilder) -> Result<Summary, String> {
+    let mut attempt = 0;
+    loop {
+        let this = request.try_clone().expect("a JSON body can be cloned");
+        match send(this).await {
+            Err(kind) if kind == "http_connect" && attempt + 1 < retry::ATTEMPTS => {
+                ctx.stats.retry(kind);
+                tokio::time::sleep(retry::backoff(attempt)).await;
+                attempt += 1;
+            }
+            answer => return answer,
+        }
+    }
 }
 
 async fn send(request: reqwest::RequestBuilder) -> Result<Summary, String> {

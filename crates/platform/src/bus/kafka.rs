@@ -340,18 +340,38 @@ impl std::fmt::Debug for KafkaConsumer {
 }
 
 impl KafkaConsumer {
+    /// The next record. Consumption errors librdkafka recovers from itself
+    /// (a broker restarting, all brokers briefly down, a partition leader
+    /// moving) are logged, counted and waited out: returning them would
+    /// stop the service's consumer task, and with it the process, on every
+    /// broker restart. Only a fatal error ends consumption.
     pub async fn recv(&mut self) -> Result<Record, BusError> {
-        let message = self.consumer.recv().await?;
-        Ok(to_record(&message))
+        loop {
+            match self.consumer.recv().await {
+                Ok(message) => return Ok(to_record(&message)),
+                Err(err) => self.unless_transient(err)?,
+            }
+        }
     }
 
     /// A record already fetched, without waiting.
     pub fn try_recv(&mut self) -> Result<Option<Record>, BusError> {
-        match self.consumer.recv().now_or_never() {
-            Some(Ok(message)) => Ok(Some(to_record(&message))),
-            Some(Err(err)) => Err(err.into()),
-            None => Ok(None),
+        loop {
+            match self.consumer.recv().now_or_never() {
+                Some(Ok(message)) => return Ok(Some(to_record(&message))),
+                Some(Err(err)) => self.unless_transient(err)?,
+                None => return Ok(None),
+            }
         }
+    }
+
+    fn unless_transient(&self, err: KafkaError) -> Result<(), BusError> {
+        if !is_transient(&err) {
+            return Err(err.into());
+        }
+        self.consumer.context().stats.client_error();
+        tracing::warn!(target: "librdkafka", error = %err, "consumer error; librdkafka recovers, consumption goes on");
+        Ok(())
     }
 
     pub async fn commit(
@@ -369,6 +389,12 @@ impl KafkaConsumer {
             .inspect_err(|_| self.consumer.context().stats.commit_failed())
             .map_err(BusError::from)
     }
+}
+
+/// An error the consumer reports but recovers from by itself; librdkafka
+/// flags the ones it cannot recover from as fatal.
+fn is_transient(err: &KafkaError) -> bool {
+    matches!(err, KafkaError::MessageConsumption(_))
 }
 
 fn to_record(message: &BorrowedMessage<'_>) -> Record {
@@ -393,5 +419,22 @@ fn to_record(message: &BorrowedMessage<'_>) -> Record {
         payload: Bytes::copy_from_slice(message.payload().unwrap_or_default()),
         headers,
         timestamp_ms: message.timestamp().to_millis().unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumption_errors_are_waited_out_unless_fatal() {
+        let down = RDKafkaErrorCode::AllBrokersDown;
+        assert!(is_transient(&KafkaError::MessageConsumption(down)));
+        assert!(is_transient(&KafkaError::MessageConsumption(
+            RDKafkaErrorCode::BrokerTransportFailure
+        )));
+        assert!(!is_transient(&KafkaError::MessageConsumptionFatal(
+            RDKafkaErrorCode::Fatal
+        )));
     }
 }
