@@ -1,7 +1,9 @@
 //! Memory per tracked vessel: heap bytes held by the ships service's index
 //! (`porttrack_ships::index::Index`: latest position per vessel plus the
-//! R-tree) after loading N vessels, counted by the allocator; next to the
-//! same points in a bare rstar tree. Prints a table; not pass/fail.
+//! R-tree) after loading N vessels as the service does at start (one bulk
+//! load) and then one update each (live traffic), counted by the
+//! allocator; next to the same points in a bare rstar tree, built by
+//! inserts and bulk-loaded. Prints a table; not pass/fail.
 //!
 //! `cargo bench -p porttrack-loadtest --bench memory`
 
@@ -49,17 +51,19 @@ fn main() {
         &[1_000]
     };
     println!(
-        "{:>9} {:>22} {:>22} {:>8}",
-        "vessels", "porttrack index B/vsl", "bare rstar B/vsl", "ratio"
+        "{:>9} {:>22} {:>22} {:>8} {:>22} {:>8}",
+        "vessels",
+        "porttrack index B/vsl",
+        "rstar inserts B/vsl",
+        "ratio",
+        "rstar bulk B/vsl",
+        "ratio"
     );
     for &n in sizes {
         let mut rng = Rng::new(3);
         let positions: Vec<Position> = (0..n).map(|i| position(&mut rng, i)).collect();
         let (index_b, index) = per_vessel(n, || {
-            let mut index = Index::default();
-            for p in &positions {
-                index.apply(*p);
-            }
+            let mut index = Index::from_positions(positions.iter().copied());
             // A second report per vessel: memory after updates, not only inserts.
             for p in &positions {
                 index.apply(Position {
@@ -79,9 +83,19 @@ fn main() {
             tree
         });
         assert_eq!(tree.size(), n as usize);
+        let (bulk_b, bulk) = per_vessel(n, || {
+            RTree::bulk_load(
+                positions
+                    .iter()
+                    .map(|p| GeomWithData::new([p.lon, p.lat], p.mmsi))
+                    .collect::<Vec<_>>(),
+            )
+        });
+        assert_eq!(bulk.size(), n as usize);
         println!(
-            "{n:>9} {index_b:>22.1} {tree_b:>22.1} {:>8.2}",
-            index_b / tree_b
+            "{n:>9} {index_b:>22.1} {tree_b:>22.1} {:>8.2} {bulk_b:>22.1} {:>8.2}",
+            index_b / tree_b,
+            index_b / bulk_b
         );
     }
 }

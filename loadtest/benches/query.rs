@@ -2,7 +2,18 @@
 //! (`porttrack_ships::index::Index`) against rstar used directly on the same
 //! points, nearest 10 and a small bounding box. Ratios, not pass/fail.
 //!
+//! The index is measured twice: bulk-loaded, as the service builds it from
+//! the database at start, and after every vessel has moved once, as it is
+//! once live traffic has replaced each entry by an insert.
+//!
 //! `cargo bench -p porttrack-loadtest --bench query`
+//!
+//! With `QUERY_COUNT=nearest10` (or `bbox`), it runs 10,000 of those
+//! queries on the index without criterion instead, inside `count_queries`
+//! (on the moved index with `QUERY_COUNT_MOVED=1`; `QUERY_COUNT_RSTAR`
+//! counts rstar's side in `count_queries_rstar`),
+//! for an instruction count that a busy machine does not blur:
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*count_queries*' <bench binary> --bench`
 
 use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
 use porttrack_ais::encode::corpus::Rng;
@@ -42,6 +53,8 @@ fn points() -> Vec<Position> {
         .collect()
 }
 
+type Tree = RTree<GeomWithData<[f64; 2], u32>>;
+
 /// Query points and boxes inside the area, the same for both sides.
 fn queries(n: usize) -> Vec<(f64, f64)> {
     let mut rng = Rng::new(5);
@@ -54,18 +67,78 @@ fn queries(n: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Every vessel reports once more, a little further north.
+fn moved(index: &Index, positions: &[Position]) -> Index {
+    let mut moved = Index::from_positions(positions.iter().copied());
+    for p in positions {
+        moved.apply(Position {
+            lat: p.lat + 0.001,
+            observed_at_ms: 2,
+            ..*p
+        });
+    }
+    assert_eq!(moved.len(), index.len());
+    moved
+}
+
+/// The peer's side of `count_queries`, on the same queries.
+#[inline(never)]
+fn count_queries_rstar(tree: &Tree, kind: &str, qs: &[(f64, f64)]) -> usize {
+    let mut found = 0;
+    for &(lat, lon) in qs.iter().cycle().take(10_000) {
+        found += match kind {
+            "nearest10" => tree.nearest_neighbor_iter(&[lon, lat]).take(10).count(),
+            _ => {
+                let env = AABB::from_corners([lon, lat], [lon + 0.1, lat + 0.05]);
+                tree.locate_in_envelope(&env)
+                    .map(|e| e.data)
+                    .collect::<Vec<_>>()
+                    .len()
+            }
+        };
+    }
+    found
+}
+
+#[inline(never)]
+fn count_queries(index: &Index, kind: &str, qs: &[(f64, f64)]) -> usize {
+    let mut found = 0;
+    for &(lat, lon) in qs.iter().cycle().take(10_000) {
+        found += match kind {
+            "nearest10" => index.nearest(lat, lon, 10).len(),
+            _ => {
+                let bbox = BoundingBox::new(lon, lat, lon + 0.1, lat + 0.05).expect("valid box");
+                index.in_box(&bbox, 1000).len()
+            }
+        };
+    }
+    found
+}
+
 fn bench(c: &mut Criterion) {
     let positions = points();
-    let mut index = Index::default();
-    for p in &positions {
-        index.apply(*p);
-    }
-    let tree: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
+    let index = Index::from_positions(positions.iter().copied());
+    let tree: Tree = RTree::bulk_load(
         positions
             .iter()
             .map(|p| GeomWithData::new([p.lon, p.lat], p.mmsi))
             .collect(),
     );
+    if let Ok(kind) = std::env::var("QUERY_COUNT_RSTAR") {
+        let found = count_queries_rstar(&tree, &kind, &queries(1024));
+        println!("rstar {kind}: {found} found in 10,000 queries");
+        return;
+    }
+    if let Ok(kind) = std::env::var("QUERY_COUNT") {
+        let index = match std::env::var_os("QUERY_COUNT_MOVED") {
+            Some(_) => moved(&index, &positions),
+            None => index,
+        };
+        let found = count_queries(&index, &kind, &queries(1024));
+        println!("{kind}: {found} found in 10,000 queries");
+        return;
+    }
+    let moved = moved(&index, &positions);
     let qs = queries(1024);
     // A box of 0.1° by 0.05°: about 25 vessels.
     let (w, h) = (0.1, 0.05);
@@ -79,6 +152,16 @@ fn bench(c: &mut Criterion) {
             black_box(index.nearest(lat, lon, 10))
         })
     });
+    g.bench_function(
+        BenchmarkId::new("nearest10", "porttrack_index_moved"),
+        |b| {
+            b.iter(|| {
+                let (lat, lon) = qs[i % qs.len()];
+                i += 1;
+                black_box(moved.nearest(lat, lon, 10))
+            })
+        },
+    );
     g.bench_function(BenchmarkId::new("nearest10", "rstar_direct"), |b| {
         b.iter(|| {
             let (lat, lon) = qs[i % qs.len()];
@@ -97,6 +180,14 @@ fn bench(c: &mut Criterion) {
             i += 1;
             let bbox = BoundingBox::new(lon, lat, lon + w, lat + h).expect("valid box");
             black_box(index.in_box(&bbox, 1000))
+        })
+    });
+    g.bench_function(BenchmarkId::new("bbox", "porttrack_index_moved"), |b| {
+        b.iter(|| {
+            let (lat, lon) = qs[i % qs.len()];
+            i += 1;
+            let bbox = BoundingBox::new(lon, lat, lon + w, lat + h).expect("valid box");
+            black_box(moved.in_box(&bbox, 1000))
         })
     });
     g.bench_function(BenchmarkId::new("bbox", "rstar_direct"), |b| {

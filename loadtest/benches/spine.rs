@@ -83,6 +83,9 @@ async fn main() {
         &[
             ("PORTTRACK_KAFKA_BROKERS", brokers.clone()),
             ("PORTTRACK_KAFKA_TOPIC_PREFIX", format!("{prefix}up.")),
+            // One loopback source sends all 10,000 lines/s; ingest's
+            // per-source limit (2,000/s by default) would measure itself.
+            ("PORTTRACK_NMEA_RATE", "0".to_owned()),
         ],
     )
     .expect("porttrack up");
@@ -95,14 +98,16 @@ async fn main() {
         .get(&Latency::EndToEndLive)
         .cloned()
         .unwrap_or_default();
+    // Against the hop with the 10 ms fetch wait: PortTrack's consumers
+    // fetch that way too.
     println!(
-        "latency p99 at {rate:.0}/s  bare produce→consume {:.2} ms | NMEA → subscriber {:.2} ms | PortTrack adds {:.2} ms (p50 {:.2} vs {:.2}, max {:.2} vs {:.2})",
-        hop.1,
+        "latency p99 at {rate:.0}/s  bare produce→consume (fetch.wait.max.ms=10) {:.2} ms | NMEA → subscriber {:.2} ms | PortTrack adds {:.2} ms (p50 {:.2} vs {:.2}, max {:.2} vs {:.2})",
+        quick.1,
         live.p99_ms,
-        live.p99_ms - hop.1,
-        hop.0,
+        live.p99_ms - quick.1,
+        quick.0,
         live.p50_ms,
-        hop.2,
+        quick.2,
         live.max_ms
     );
     suite.stop(Duration::from_secs(30));
@@ -227,6 +232,8 @@ async fn ingest_tcp(brokers: &str, prefix: &str, lines: &[u8], records: u32) -> 
         &[
             ("PORTTRACK_KAFKA_BROKERS", brokers.to_owned()),
             ("PORTTRACK_KAFKA_TOPIC_PREFIX", format!("{prefix}ingest.")),
+            // Throughput of the pipeline, not of the per-source limit.
+            ("PORTTRACK_NMEA_RATE", "0".to_owned()),
         ],
     )
     .expect("porttrack ingest");

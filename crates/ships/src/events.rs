@@ -102,9 +102,7 @@ pub async fn index_loop(
     loaded: impl FnOnce() + Send,
 ) -> Result<(), BoxError> {
     let start = committed_or_start(&bus).await?;
-    for p in store.latest_positions().await? {
-        live.apply(p);
-    }
+    live.load(store.latest_positions().await?);
     tracing::info!(vessels = live.len(), "index loaded from the database");
     loaded();
     let mut reader = bus.reader(topics::POSITIONS, &start).await?;

@@ -41,6 +41,21 @@ impl Live {
         applied
     }
 
+    /// Loads a snapshot (the database at start) in one bulk build, far
+    /// quicker than applying it position by position and a tighter tree.
+    /// Nothing is broadcast: the snapshot is where vessels were, not news.
+    pub fn load(&self, positions: Vec<Position>) {
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        if index.is_empty() {
+            *index = Index::from_positions(positions);
+        } else {
+            for p in positions {
+                index.apply(p);
+            }
+        }
+        metrics::gauge!(m::TRACKED).set(index.len() as f64);
+    }
+
     pub fn read(&self) -> RwLockReadGuard<'_, Index> {
         self.index.read().unwrap_or_else(|e| e.into_inner())
     }

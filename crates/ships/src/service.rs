@@ -30,7 +30,7 @@ pub struct Ships {
 impl Ships {
     pub async fn get_vessel(&self, mmsi: u32) -> Result<Vessel, ApiError> {
         let mmsi = domain::check_mmsi(mmsi)?;
-        let position = self.live.read().get(mmsi).copied();
+        let position = self.live.read().get(mmsi);
         match self.store.vessel(mmsi).await.map_err(ApiError::database)? {
             Some(mut v) => {
                 v.position = position;
@@ -69,7 +69,7 @@ impl Ships {
             .map_err(ApiError::database)?;
         let index = self.live.read();
         for v in &mut vessels {
-            v.position = index.get(v.mmsi).copied();
+            v.position = index.get(v.mmsi);
         }
         let next = if vessels.len() == limit {
             vessels

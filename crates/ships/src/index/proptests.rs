@@ -1,0 +1,127 @@
+//! The index against a brute-force scan of the same reports, so that
+//! speed work on the tree cannot change an answer: random reports (with
+//! replays and late arrivals), points piled at the poles and on the
+//! antimeridian, boxes crossing it.
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+
+use super::{Index, geo};
+use crate::domain::{BoundingBox, Position};
+
+/// Latitudes with the poles and the equator over-represented.
+fn lat() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -90.0..=90.0,
+        85.0..=90.0,
+        -90.0..=-85.0,
+        Just(90.0),
+        Just(-90.0),
+        Just(0.0),
+    ]
+}
+
+/// Longitudes with both sides of the antimeridian over-represented.
+fn lon() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -180.0..=180.0,
+        175.0..=180.0,
+        -180.0..=-175.0,
+        Just(180.0),
+        Just(-180.0),
+    ]
+}
+
+/// Reports for a few hundred MMSIs, so most vessels report more than once,
+/// out of order, and sometimes twice at the same instant.
+fn reports() -> impl Strategy<Value = Vec<Position>> {
+    let report = (1u32..300, lat(), lon(), 0i64..20, any::<bool>()).prop_map(
+        |(mmsi, lat, lon, t, moving)| Position {
+            mmsi,
+            lat,
+            lon,
+            sog_knots: moving.then_some(12.5),
+            cog_deg: moving.then_some(271.3),
+            heading_deg: moving.then_some(270),
+            nav_status: (!moving).then_some(1),
+            observed_at_ms: t,
+        },
+    );
+    prop::collection::vec(report, 0..400)
+}
+
+fn bbox() -> impl Strategy<Value = BoundingBox> {
+    (lon(), lon(), lat(), lat()).prop_map(|(lon0, lon1, lat0, lat1)| {
+        BoundingBox::new(lon0, lat0.min(lat1), lon1, lat0.max(lat1)).expect("valid box")
+    })
+}
+
+/// What the index should hold: the first report with the newest time, per
+/// vessel.
+fn latest(reports: &[Position]) -> HashMap<u32, Position> {
+    let mut latest: HashMap<u32, Position> = HashMap::new();
+    for p in reports {
+        match latest.get(&p.mmsi) {
+            Some(old) if old.observed_at_ms >= p.observed_at_ms => {}
+            _ => {
+                latest.insert(p.mmsi, *p);
+            }
+        }
+    }
+    latest
+}
+
+/// Half the reports bulk-loaded (as at start), the rest applied one by one.
+fn index_of(reports: &[Position]) -> Index {
+    let (loaded, applied) = reports.split_at(reports.len() / 2);
+    let mut index = Index::from_positions(loaded.iter().copied());
+    for p in applied {
+        index.apply(*p);
+    }
+    index
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn get_returns_the_newest_report(reports in reports()) {
+        let index = index_of(&reports);
+        let expected = latest(&reports);
+        prop_assert_eq!(index.len(), expected.len());
+        for (mmsi, p) in &expected {
+            prop_assert_eq!(index.get(*mmsi), Some(*p));
+        }
+        prop_assert_eq!(index.get(300), None);
+    }
+
+    #[test]
+    fn nearest_matches_a_scan(reports in reports(), lat in lat(), lon in lon(), k in 0usize..40) {
+        let index = index_of(&reports);
+        let query = geo::unit_vector(lat, lon);
+        let mut expected: Vec<(f64, Position)> = latest(&reports)
+            .into_values()
+            .map(|p| (geo::chord_2(query, geo::unit_vector(p.lat, p.lon)), p))
+            .collect();
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.mmsi.cmp(&b.1.mmsi)));
+        expected.truncate(k);
+        let expected: Vec<(Position, f64)> = expected
+            .into_iter()
+            .map(|(c, p)| (p, geo::great_circle_m(c)))
+            .collect();
+        prop_assert_eq!(index.nearest(lat, lon, k), expected);
+    }
+
+    #[test]
+    fn box_matches_a_scan(reports in reports(), bbox in bbox(), limit in 0usize..300) {
+        let index = index_of(&reports);
+        let mut expected: Vec<Position> = latest(&reports)
+            .into_values()
+            .filter(|p| bbox.contains(p.lat, p.lon))
+            .collect();
+        expected.sort_by_key(|p| p.mmsi);
+        expected.truncate(limit);
+        prop_assert_eq!(index.in_box(&bbox, limit), expected);
+    }
+}
