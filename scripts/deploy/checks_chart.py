@@ -218,7 +218,8 @@ def policies_can_fail():
     problems = []
     for name, fn in policy.POLICIES.items():
         for case in ("prod-argo", "prod-flagger", "dev-none"):
-            if name.startswith("canary") and case == "dev-none":
+            # dev-none renders no Rollout or Canary: nothing to break.
+            if ("canary" in name) and case == "dev-none":
                 continue
             if fn(policy.broken(RENDERS[case], name)) == []:
                 problems.append(f"{name!r} did not notice its mutation in {case}")

@@ -87,7 +87,7 @@ SERVICE_PROPS = {
         }
     ),
     "database": obj({"existingSecret": DNS_LABEL, "key": NONEMPTY, "sqlite": BOOL}),
-    "analysis": obj({"grpc": BOOL, "http": BOOL}),
+    "analysis": obj({"grpc": BOOL, "grpcLatency": BOOL, "http": BOOL}),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 from typing import Callable
 
 from chart import Rendered
@@ -20,6 +21,7 @@ CLIENT_CODES = ("OK", "Canceled", "Cancelled", "InvalidArgument", "NotFound", "A
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|DATABASE_URL|CREDENTIALS?)", re.I)
 URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@\"']+:[^@\s/\"']+@")
 PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+PROTO = Path(__file__).resolve().parents[2] / "proto" / "porttrack"
 
 
 def pod_spec(obj: dict) -> dict | None:
@@ -336,6 +338,37 @@ def canary_analysis(r: Rendered) -> list[str]:
     return out
 
 
+def _rpcs(service: str) -> list[str]:
+    return [m for f in sorted((PROTO / service).glob("v*/*.proto"))
+            for m in re.findall(r"^\s*rpc\s+(\w+)", f.read_text(), re.M)]
+
+
+def _gated_on_grpc_latency(o: dict) -> bool:
+    if o["kind"] == "Rollout":
+        refs = o["spec"]["strategy"]["canary"].get("analysis", {}).get("templates", [])
+        return any(t["templateName"].endswith("-grpc-latency") for t in refs)
+    return any(m["name"] == "grpc-latency" for m in o["spec"]["analysis"]["metrics"])
+
+
+def latency_can_have_data(r: Rendered) -> list[str]:
+    """A canary gated on gRPC p99 for a service whose every RPC is left out
+    of the p99 waits on a measurement that can never have data: Argo pauses
+    it as inconclusive, Flagger halts it. Checked against the service's
+    RPCs in proto/."""
+    exclude = re.compile((r.values.get("canary") or {}).get("analysis", {})
+                         .get("latencyExcludeGrpcMethods", "Stream.*"))
+    out = []
+    for o in r.kinds("Rollout", "Canary"):
+        service = o["metadata"]["labels"].get("app.kubernetes.io/component", "")
+        rpcs = _rpcs(service)
+        if not rpcs:
+            out.append(f"{ident(o)}: no RPCs found for {service!r} under {PROTO}")
+        elif _gated_on_grpc_latency(o) and all(exclude.fullmatch(m) for m in rpcs):
+            out.append(f"{ident(o)}: gated on gRPC p99, but every RPC ({', '.join(rpcs)}) "
+                       f"is left out of it; set services.{service}.analysis.grpcLatency: false")
+    return out
+
+
 POLICIES: dict[str, Callable[[Rendered], list[str]]] = {
     "non-root, read-only root, no privilege escalation": non_root_read_only,
     "every Deployment/Rollout has a PodDisruptionBudget": pdb_for_every_workload,
@@ -348,6 +381,7 @@ POLICIES: dict[str, Callable[[Rendered], list[str]]] = {
     "app.kubernetes.io labels on every object": recommended_labels,
     "every service complete (ports, ConfigMap, NetworkPolicy, ServiceMonitor, HPA v2, hooks)": every_service_complete,
     "canary analysis: gRPC codes, 5xx, p99, no data never passes": canary_analysis,
+    "no canary waits on a gRPC p99 its service cannot produce": latency_can_have_data,
 }
 
 
@@ -411,9 +445,21 @@ def _mutate_analysis(r):
         t["spec"]["query"] = t["spec"]["query"].replace("Unknown|", "NotFound|Unknown|")
 
 
+def _mutate_latency(r):
+    name = r.values.get("fullnameOverride") or ""
+    for o in r.kinds("Rollout"):
+        refs = o["spec"]["strategy"]["canary"]["analysis"]["templates"]
+        first = refs[0]["templateName"].rsplit("-", 2)[0] if refs else name
+        refs.append({"templateName": f"{first}-grpc-latency"})
+    for o in r.kinds("Canary"):
+        if not any(m["name"] == "grpc-latency" for m in o["spec"]["analysis"]["metrics"]):
+            o["spec"]["analysis"]["metrics"].append({"name": "grpc-latency"})
+
+
 MUTATIONS = dict(zip(POLICIES, (
     _mutate_sc, _mutate_pdb, _mutate_probe, _mutate_secret, _mutate_image, _mutate_grace,
     _mutate_unavailable, _mutate_selector, _mutate_labels, _mutate_complete, _mutate_analysis,
+    _mutate_latency,
 )))
 
 

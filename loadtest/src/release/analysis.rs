@@ -123,10 +123,11 @@ pub struct Measurement {
 }
 
 /// Which gRPC methods the latency leaves out: long-lived server streams
-/// (the live feeds). The chart's `latencyExcludeGrpcMethods` is `Stream.*`
-/// for every service, which also drops ingest's uploads (StreamPositions,
-/// StreamNmea: client streams answered once), leaving ingest's gRPC p99
-/// without data forever; here only ships' live feed is left out.
+/// (the live feeds). The chart leaves out every `Stream.*` method and so
+/// does not gate ingest on gRPC p99 at all (`services.ingest.analysis.
+/// grpcLatency: false`): a real feed's upload stream lasts as long as its
+/// connection. The harness's uploads are short batches answered once, so
+/// here they count and only ships' live feed is left out.
 fn latency_excluded(labels: &BTreeMap<String, String>) -> bool {
     labels.get("grpc_service").map(String::as_str) == Some("porttrack.ships.v1.ShipsService")
         && labels
