@@ -35,11 +35,15 @@ async fn rolling_canary_failing_canary_and_rollback_lose_nothing() {
     }
     let bin = built_porttrack();
     let long = std::env::var("PORTTRACK_TEST_LONG").is_ok_and(|v| v == "1");
-    let o = if long {
+    let mut o = if long {
         Options::long(bin)
     } else {
         Options::short(bin)
     };
+    // A debug build on a shared machine: its p99 says nothing about a
+    // release, and a pass/fail test must not hang on timing. The p99s are
+    // still measured and printed; the error ratios decide.
+    o.judge_latency = false;
     let interval = o.interval;
     let report = steps::run(o, |s| eprintln!("{}", s.human()))
         .await
