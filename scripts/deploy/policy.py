@@ -7,6 +7,7 @@ policy here can pass by construction.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from pathlib import Path
 from typing import Callable
@@ -338,9 +339,10 @@ def canary_analysis(r: Rendered) -> list[str]:
     return out
 
 
-def _rpcs(service: str) -> list[str]:
-    return [m for f in sorted((PROTO / service).glob("v*/*.proto"))
-            for m in re.findall(r"^\s*rpc\s+(\w+)", f.read_text(), re.M)]
+@functools.cache
+def _rpcs(service: str) -> tuple[str, ...]:
+    return tuple(m for f in sorted((PROTO / service).glob("v*/*.proto"))
+                 for m in re.findall(r"^\s*rpc\s+(\w+)", f.read_text(), re.M))
 
 
 def _gated_on_grpc_latency(o: dict) -> bool:
@@ -446,11 +448,10 @@ def _mutate_analysis(r):
 
 
 def _mutate_latency(r):
-    name = r.values.get("fullnameOverride") or ""
     for o in r.kinds("Rollout"):
         refs = o["spec"]["strategy"]["canary"]["analysis"]["templates"]
-        first = refs[0]["templateName"].rsplit("-", 2)[0] if refs else name
-        refs.append({"templateName": f"{first}-grpc-latency"})
+        fullname = refs[0]["templateName"].removesuffix("-grpc-errors")
+        refs.append({"templateName": f"{fullname}-grpc-latency"})
     for o in r.kinds("Canary"):
         if not any(m["name"] == "grpc-latency" for m in o["spec"]["analysis"]["metrics"]):
             o["spec"]["analysis"]["metrics"].append({"name": "grpc-latency"})

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The chart's `canary.analysis` defaults.
+/// The chart's `canary.analysis` defaults (a test keeps them in step).
 pub const GRPC_ERROR_CODES: &[&str] = &[
     "Unknown",
     "Internal",
@@ -285,6 +285,38 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
         let mut s = Scrape::default();
         s.add(text);
         s
+    }
+
+    /// The value of the one `key:` line in the chart's values.yaml.
+    fn chart_default(key: &str) -> String {
+        let values = include_str!("../../../helm/porttrack/values.yaml");
+        let prefix = format!("{key}:");
+        let mut lines = values
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with(&prefix));
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("{key} not in values.yaml"));
+        assert!(
+            lines.next().is_none(),
+            "{key} more than once in values.yaml"
+        );
+        line[prefix.len()..].trim().to_owned()
+    }
+
+    #[test]
+    fn thresholds_are_the_charts_defaults() {
+        let number = |key: &str| chart_default(key).parse::<f64>().unwrap();
+        assert_eq!(number("maxGrpcErrorRatio"), MAX_GRPC_ERROR_RATIO);
+        assert_eq!(number("maxHttpErrorRatio"), MAX_HTTP_ERROR_RATIO);
+        assert_eq!(number("maxGrpcP99Seconds"), MAX_GRPC_P99_SECONDS);
+        assert_eq!(number("maxHttpP99Seconds"), MAX_HTTP_P99_SECONDS);
+        assert_eq!(number("failureLimit"), f64::from(FAILURE_LIMIT));
+        assert_eq!(
+            chart_default("grpcErrorCodes"),
+            format!("[{}]", GRPC_ERROR_CODES.join(", "))
+        );
     }
 
     #[test]
