@@ -8,6 +8,8 @@
 //! - [`readers`], [`subscribers`]: queries and live feeds at the same time.
 //! - [`ledger`], [`reconcile`], [`settle`]: what was accepted, and whether it
 //!   all came back once and in order.
+//! - [`prom`]: the suites' `/metrics`, read; [`stages`]: where the
+//!   end-to-end time went, from them.
 //! - [`retry`]: the requests a client retries (never processed by a server).
 //! - [`stats`], [`report`]: counters, HDR histograms, the summary and JSON.
 //! - [`scenario`]: the TOML files in `loadtest/scenarios/`.
@@ -18,6 +20,7 @@
 
 pub mod drivers;
 pub mod ledger;
+pub mod prom;
 pub mod readers;
 pub mod reconcile;
 pub mod release;
@@ -28,6 +31,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod settle;
 pub mod sim;
+pub mod stages;
 pub mod stats;
 pub mod subscribers;
 pub mod target;

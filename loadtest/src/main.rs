@@ -121,7 +121,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     scenario.rate = args.rate.or(scenario.rate);
     scenario.duration_s = args.duration.unwrap_or(scenario.duration_s);
     scenario.validate()?;
-    let (target, spawned) = target(&args)?;
+    let (target, spawned) = target(&args, &scenario)?;
     let test = LoadTest::start(scenario, target).await?;
     let report = watch(test, args.quiet).await;
     print!("{}", report.human());
@@ -161,14 +161,12 @@ async fn release(args: ReleaseArgs) -> anyhow::Result<bool> {
     Ok(pass)
 }
 
-fn target(args: &RunArgs) -> anyhow::Result<(Target, Option<Spawned>)> {
+fn target(args: &RunArgs, scenario: &Scenario) -> anyhow::Result<(Target, Option<Spawned>)> {
     let (mut target, spawned) = if args.target == "spawn" {
         let bin = args.porttrack_bin.clone().unwrap_or_else(porttrack_binary);
-        let env: Vec<(&str, String)> = args
-            .spawn_env
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect();
+        let mut env = scenario.spawn_env.clone();
+        env.extend(args.spawn_env.iter().cloned());
+        let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         let s = Spawned::up(&bin.display().to_string(), &env)?;
         (s.target.clone(), Some(s))
     } else {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::{
     reconcile::Reconciliation,
     scenario::Scenario,
+    stages::Stages,
     stats::{Latency, Snapshot, Summary},
     target::Target,
 };
@@ -29,6 +30,9 @@ pub struct Report {
     pub reconciliations: Vec<Reconciliation>,
     /// Positions never answered (a request still open when the run ended).
     pub unanswered: u64,
+    /// The suite's side of the end-to-end time, when its `/metrics` could
+    /// be read (one process, as `porttrack up` is, or ships' own address).
+    pub stages: Option<Stages>,
 }
 
 impl Report {
@@ -59,7 +63,13 @@ impl Report {
             latency,
             reconciliations,
             unanswered,
+            stages: None,
         }
+    }
+
+    pub fn with_stages(mut self, stages: Option<Stages>) -> Self {
+        self.stages = stages;
+        self
     }
 
     /// Every reconciliation clean, no request left unanswered.
@@ -112,6 +122,13 @@ impl Report {
                 v.count, v.p50_ms, v.p99_ms, v.p999_ms, v.max_ms
             );
         }
+        if let Some(st) = &self.stages {
+            let _ = writeln!(
+                s,
+                "{}",
+                stages_line(st, self.latency.get(&Latency::EndToEndLive))
+            );
+        }
         if c.errors.is_empty() {
             let _ = writeln!(s, "errors: none");
         } else {
@@ -141,4 +158,32 @@ impl Report {
         }
         s
     }
+}
+
+/// One line: how the live end-to-end time splits between the broker hop
+/// (publish to apply, as ships measured it) and the rest of the path.
+fn stages_line(st: &Stages, live: Option<&Summary>) -> String {
+    let ms = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
+    let mut line = format!(
+        "stages (suite's /metrics, {} applied): publish → applied in ships (broker hop and consumer) mean {:.2} ms, p50 ~{} ms, p99 ~{} ms",
+        st.applied,
+        st.publish_to_apply_mean_ms,
+        ms(st.publish_to_apply_p50_ms),
+        ms(st.publish_to_apply_p99_ms),
+    );
+    if let Some(live) = live {
+        let _ = write!(
+            line,
+            "; rest of the path (feed → ingest → publish, applied → subscriber) mean {:.2} ms of {:.2} ms",
+            st.rest_mean_ms(live.mean_ms),
+            live.mean_ms
+        );
+    }
+    if let Some(ack) = st.produce_ack_mean_ms {
+        let _ = write!(
+            line,
+            "; ingest's produce acknowledged after {ack:.2} ms mean"
+        );
+    }
+    line
 }

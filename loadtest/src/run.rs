@@ -19,6 +19,7 @@ use crate::{
     schedule::Clock,
     settle,
     sim::{FIRST_MMSI, Fix, Kind, Simulator},
+    stages::{self, Stages},
     stats::{Snapshot, Stats},
     subscribers::{self, Subscriber},
     target::Target,
@@ -48,6 +49,8 @@ pub struct LoadTest {
     readers: JoinSet<()>,
     live: JoinSet<(subscribers::Kind, PerVessel)>,
     read_ctx: ReadContext,
+    /// The suite's `/metrics` before the traffic, for [`Stages`].
+    metrics_before: Option<crate::prom::Scrape>,
 }
 
 impl LoadTest {
@@ -60,6 +63,7 @@ impl LoadTest {
         let ledger = Arc::new(Ledger::default());
         let stop_live = CancellationToken::new();
         let live = subscribe(&scenario, &target, &stats, &ledger, &stop_live).await?;
+        let metrics_before = stages::scrape(&reqwest::Client::new(), &target.http).await;
 
         let epoch_ms = now_ms();
         let clock = Clock::starting_now();
@@ -102,6 +106,7 @@ impl LoadTest {
             readers,
             live,
             read_ctx,
+            metrics_before,
         })
     }
 
@@ -152,6 +157,12 @@ impl LoadTest {
         let subscribers = self.live.len() as u64;
         let want = accepted.values().map(|v| v.len() as u64).sum::<u64>() * subscribers;
         settle::live(&self.stats, want, deadline).await;
+        let stages = match &self.metrics_before {
+            Some(before) => stages::scrape(&reqwest::Client::new(), &self.target.http)
+                .await
+                .and_then(|after| Stages::between(before, &after)),
+            None => None,
+        };
         self.stop_live.cancel();
         let mut reconciliations = Vec::new();
         while let Some(Ok((kind, seen))) = self.live.join_next().await {
@@ -169,6 +180,7 @@ impl LoadTest {
             reconciliations,
             self.ledger.count(State::InFlight),
         )
+        .with_stages(stages)
     }
 }
 

@@ -46,6 +46,11 @@ pub struct Scenario {
     pub readers: Readers,
     #[serde(default)]
     pub subscribers: Subscribers,
+    /// Environment for a suite the run starts itself (`--target spawn`),
+    /// such as a limit the scenario must lift; a suite already running is
+    /// taken as it is. `--spawn-env` adds to it and wins.
+    #[serde(default)]
+    pub spawn_env: std::collections::BTreeMap<String, String>,
 }
 
 /// Share of the vessels each transport carries (integer weights). A vessel

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{BIN, http, wait_ready};
+use common::{BIN, http, up_ready, wait_ready};
 use porttrack_testkit::{process::Service, servers, unique};
 
 async fn create_twice_then_read(service: &Service) {
@@ -79,13 +79,7 @@ async fn cargo_alone_on_kafka_and_postgres() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cargo_inside_porttrack_up() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let up = Service::start(
-        BIN,
-        &["up"],
-        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
-    );
-    wait_ready(&up).await;
+    let (up, dir) = up_ready().await;
     create_twice_then_read(&up).await;
     assert!(dir.path().join("cargo.db").exists());
 }

@@ -18,7 +18,7 @@ mod suite;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{BIN, http, metric, metrics_text, sample_sentences, send_tcp, wait_ready};
+use common::{http, metric, metrics_text, sample_sentences, send_tcp, up_ready};
 use exposition::{contract, matching, parse, promtool_check, samples, sum, until};
 use porttrack_proto::ships::v1::{GetVesselRequest, ships_service_client::ShipsServiceClient};
 use porttrack_testkit::process::Service;
@@ -26,13 +26,7 @@ use suite::{FIRST_FRAGMENT, MMSI, RADAR_FEED, STATION, Suite, traffic};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn grpc_and_http_requests_are_counted_with_bounded_labels() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let up = Service::start(
-        BIN,
-        &["up"],
-        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
-    );
-    wait_ready(&up).await;
+    let (up, _dir) = up_ready().await;
 
     let mut grpc = ShipsServiceClient::connect(up.grpc_url())
         .await
@@ -309,6 +303,16 @@ async fn ships_metrics(suite: &Suite) {
     assert_eq!(sum(&s, "porttrack_ships_vessels_tracked", &[]), 12.0);
     // The REST track is 30 to 120 s old: above the finest buckets.
     assert!(sum(&s, "porttrack_ships_event_time_lag_seconds_sum", &[]) >= 30.0);
+    // Every applied position is also timed from its publication, which is
+    // this test's own doing: seconds at most, whatever the vessel's clock.
+    let applied = sum(&s, "porttrack_ships_positions_applied_total", &[]);
+    assert_eq!(
+        sum(&s, "porttrack_ships_publish_to_apply_seconds_count", &[]),
+        applied
+    );
+    let mean = sum(&s, "porttrack_ships_publish_to_apply_seconds_sum", &[]) / applied;
+    assert!((0.0..10.0).contains(&mean), "publish to apply {mean} s");
+    assert_eq!(sum(&s, "porttrack_ships_live_skipped_total", &[]), 0.0);
     let failures = matching(
         &s,
         "porttrack_kafka_commit_failures_total",
@@ -354,13 +358,7 @@ async fn promtool_finds_nothing_to_complain_about_on_any_service() {
     // the routes' counters.
     ingest_metrics(&suite).await;
     routes_metrics(&suite).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let up = Service::start(
-        BIN,
-        &["up"],
-        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
-    );
-    wait_ready(&up).await;
+    let (up, _dir) = up_ready().await;
     send_tcp(&up, &sample_sentences()).await;
     until(&up, "the embedded log's lag", |s| {
         !matching(s, "porttrack_kafka_consumer_lag_messages", &[]).is_empty()

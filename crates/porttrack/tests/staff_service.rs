@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{BIN, http, wait_ready};
+use common::{BIN, http, up_ready, wait_ready};
 use porttrack_testkit::{process::Service, servers, unique};
 
 async fn people_and_tasks(service: &Service) {
@@ -75,13 +75,7 @@ async fn staff_alone_on_kafka_and_postgres() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn staff_inside_porttrack_up() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let up = Service::start(
-        BIN,
-        &["up"],
-        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
-    );
-    wait_ready(&up).await;
+    let (up, _dir) = up_ready().await;
     people_and_tasks(&up).await;
     // One OpenAPI document for everything the suite serves.
     let doc: serde_json::Value = http()

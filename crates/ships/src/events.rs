@@ -113,15 +113,30 @@ pub async fn index_loop(
             () = drain.cancelled() => return Ok(()),
             received = reader.recv_batch(BATCH, &mut records) => received?,
         }
-        let _span = reader.process_span(&records).entered();
-        for record in &records {
-            if let Some(Change::Position(p)) = decode(record)
-                && live.apply(p)
-            {
-                record_event_time_lag(&p);
+        {
+            let _span = reader.process_span(&records).entered();
+            for record in &records {
+                if let Some(Change::Position(p)) = decode(record)
+                    && live.apply(p)
+                {
+                    record_event_time_lag(&p);
+                    record_publish_to_apply(record);
+                }
             }
         }
+        // A fetch can hold thousands of records, all ready at once, so this
+        // loop would not give its thread back until they are applied. The
+        // subscribers it just woke wait in that thread's queue meanwhile;
+        // yielding per batch lets them send what is applied.
+        tokio::task::yield_now().await;
     }
+}
+
+/// The broker hop and the consumer as the live feed sees them: from the
+/// record's timestamp (set when ingest published it) to its application.
+fn record_publish_to_apply(record: &porttrack_platform::Record) {
+    let ms = porttrack_platform::time::now_ms().saturating_sub(record.timestamp_ms);
+    metrics::histogram!(m::PUBLISH_TO_APPLY).record(ms.max(0) as f64 / 1000.0);
 }
 
 /// How far behind the vessel's own clock a live position is applied: the

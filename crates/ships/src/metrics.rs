@@ -10,6 +10,8 @@ pub const STORE_ERRORS: &str = "porttrack_ships_store_errors_total";
 pub const COMMIT_ERRORS: &str = "porttrack_ships_commit_errors_total";
 pub const SUBSCRIBERS: &str = "porttrack_ships_live_subscribers";
 pub const EVENT_TIME_LAG: &str = "porttrack_ships_event_time_lag_seconds";
+pub const PUBLISH_TO_APPLY: &str = "porttrack_ships_publish_to_apply_seconds";
+pub const LIVE_SKIPPED: &str = "porttrack_ships_live_skipped_total";
 
 pub fn describe() {
     use metrics::Unit::Count;
@@ -45,6 +47,16 @@ pub fn describe() {
         metrics::Unit::Seconds,
         "Time from a position's AIS timestamp to its application in the live index."
     );
+    metrics::describe_histogram!(
+        PUBLISH_TO_APPLY,
+        metrics::Unit::Seconds,
+        "Time from ingest publishing a position (the record's timestamp) to its application in the live index: the broker hop and the consumer, without the vessel's clock."
+    );
+    metrics::describe_counter!(
+        LIVE_SKIPPED,
+        Count,
+        "Positions live subscribers skipped because they fell too far behind."
+    );
     // Present (at 0) before the first position, for rates and alerts.
     metrics::counter!(APPLIED).increment(0);
     metrics::gauge!(TRACKED).increment(0.0);
@@ -52,6 +64,7 @@ pub fn describe() {
     metrics::counter!(STORE_ERRORS).increment(0);
     metrics::counter!(COMMIT_ERRORS).increment(0);
     metrics::gauge!(SUBSCRIBERS).increment(0.0);
+    metrics::counter!(LIVE_SKIPPED).increment(0);
     for topic in [topics::POSITIONS, topics::STATIC] {
         metrics::counter!(UNREADABLE, "topic" => topic).increment(0);
     }

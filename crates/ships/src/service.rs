@@ -161,7 +161,8 @@ impl Ships {
                     }
                     Ok(_) => {}
                     Err(RecvError::Lagged(n)) => {
-                        tracing::debug!(skipped = n, "live subscriber lagged")
+                        metrics::counter!(m::LIVE_SKIPPED).increment(n);
+                        tracing::warn!(skipped = n, "live subscriber fell behind; skipped ahead");
                     }
                     Err(RecvError::Closed) => break,
                 }

@@ -19,6 +19,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::prom::Scrape;
+use crate::prom::{Sample, quantile};
+
 /// The chart's `canary.analysis` defaults (a test keeps them in step).
 pub const GRPC_ERROR_CODES: &[&str] = &[
     "Unknown",
@@ -39,70 +42,6 @@ const INFRA_SERVICES: &[&str] = &[
     "grpc.reflection.v1.ServerReflection",
     "grpc.reflection.v1alpha.ServerReflection",
 ];
-
-/// One sample: metric name, labels, value.
-#[derive(Debug, Clone, PartialEq)]
-struct Sample {
-    name: String,
-    labels: BTreeMap<String, String>,
-    value: f64,
-}
-
-/// Counters of several instances at one moment, summed per series.
-#[derive(Debug, Clone, Default)]
-pub struct Scrape {
-    series: BTreeMap<(String, Vec<(String, String)>), f64>,
-}
-
-impl Scrape {
-    /// Adds one instance's `/metrics` text.
-    pub fn add(&mut self, text: &str) {
-        for s in text.lines().filter_map(parse_line) {
-            *self
-                .series
-                .entry((s.name, s.labels.into_iter().collect()))
-                .or_default() += s.value;
-        }
-    }
-
-    /// What happened between `earlier` and `self`, series by series.
-    fn since<'a>(&'a self, earlier: &'a Scrape) -> impl Iterator<Item = Sample> + 'a {
-        self.series.iter().map(move |((name, labels), v)| Sample {
-            name: name.clone(),
-            labels: labels.iter().cloned().collect(),
-            value: v - earlier
-                .series
-                .get(&(name.clone(), labels.clone()))
-                .copied()
-                .unwrap_or(0.0),
-        })
-    }
-}
-
-fn parse_line(line: &str) -> Option<Sample> {
-    if line.starts_with('#') || line.trim().is_empty() {
-        return None;
-    }
-    let (series, value) = line.rsplit_once(' ')?;
-    let value: f64 = value.parse().ok()?;
-    let (name, labels) = match series.split_once('{') {
-        Some((name, rest)) => (name, rest.strip_suffix('}')?),
-        None => (series, ""),
-    };
-    let labels = labels
-        .split("\",")
-        .filter(|kv| !kv.is_empty())
-        .filter_map(|kv| {
-            let (k, v) = kv.split_once("=\"")?;
-            Some((k.to_owned(), v.trim_end_matches('"').to_owned()))
-        })
-        .collect();
-    Some(Sample {
-        name: name.to_owned(),
-        labels,
-        value,
-    })
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,18 +107,24 @@ pub fn measure(before: &Scrape, after: &Scrape, judge_latency: bool) -> Measurem
             .sum(),
         http.iter().map(|s| s.value).sum(),
     );
-    let grpc_p99_s = p99(d.iter().filter(|s| {
-        s.name == "grpc_server_handling_seconds_bucket"
-            && not_infra(s)
-            && !latency_excluded(&s.labels)
-    }));
-    let http_p99_s = p99(d.iter().filter(|s| {
-        s.name == "http_server_request_duration_seconds_bucket"
-            && !s
-                .labels
-                .get("route")
-                .is_some_and(|r| r.ends_with("/stream"))
-    }));
+    let grpc_p99_s = quantile(
+        0.99,
+        d.iter().filter(|s| {
+            s.name == "grpc_server_handling_seconds_bucket"
+                && not_infra(s)
+                && !latency_excluded(&s.labels)
+        }),
+    );
+    let http_p99_s = quantile(
+        0.99,
+        d.iter().filter(|s| {
+            s.name == "http_server_request_duration_seconds_bucket"
+                && !s
+                    .labels
+                    .get("route")
+                    .is_some_and(|r| r.ends_with("/stream"))
+        }),
+    );
     let mut checks = vec![
         (grpc_error_ratio, MAX_GRPC_ERROR_RATIO),
         (http_error_ratio, MAX_HTTP_ERROR_RATIO),
@@ -228,43 +173,6 @@ fn is_infra(labels: &BTreeMap<String, String>) -> bool {
 fn ratio(part: f64, whole: f64) -> Option<f64> {
     // `+ 0.0`: an empty sum is -0.0, which would print as "-0.0000".
     (whole > 0.0).then(|| part / whole + 0.0)
-}
-
-/// `histogram_quantile(0.99, sum by (le) (...))` over bucket increases.
-fn p99<'a>(buckets: impl Iterator<Item = &'a Sample>) -> Option<f64> {
-    let mut by_le: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
-    for s in buckets {
-        let le = s.labels.get("le")?;
-        let bound = if le == "+Inf" {
-            f64::INFINITY
-        } else {
-            le.parse().ok()?
-        };
-        by_le.entry(bound.to_bits()).or_insert((bound, 0.0)).1 += s.value;
-    }
-    let mut sorted: Vec<(f64, f64)> = by_le.into_values().collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total = sorted.last()?.1;
-    if total <= 0.0 {
-        return None;
-    }
-    let rank = 0.99 * total;
-    let (mut lower, mut below) = (0.0, 0.0);
-    for (bound, count) in sorted {
-        if count >= rank {
-            if bound.is_infinite() {
-                return Some(lower);
-            }
-            let share = if count > below {
-                (rank - below) / (count - below)
-            } else {
-                1.0
-            };
-            return Some(lower + (bound - lower) * share);
-        }
-        (lower, below) = (bound, count);
-    }
-    None
 }
 
 #[cfg(test)]

@@ -131,6 +131,8 @@ impl Options {
                 visibility_probes: 0.0,
             },
             subscribers: Subscribers { grpc: 1, sse: 1 },
+            // The harness starts its instances itself.
+            spawn_env: Default::default(),
         }
     }
 }

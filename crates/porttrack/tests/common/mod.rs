@@ -83,6 +83,19 @@ pub fn http() -> reqwest::Client {
         .expect("client")
 }
 
+/// `porttrack up` on embedded defaults in a fresh data directory, ready to
+/// serve. The directory goes when the returned guard is dropped.
+pub async fn up_ready() -> (Service, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let up = Service::start(
+        BIN,
+        &["up"],
+        &[("PORTTRACK_DATA_DIR", dir.path().display().to_string())],
+    );
+    wait_ready(&up).await;
+    (up, dir)
+}
+
 pub async fn wait_ready(service: &Service) {
     let url = format!("{}/health/ready", service.http_url());
     let client = http();
