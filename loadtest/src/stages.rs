@@ -23,7 +23,8 @@ pub struct Stages {
     pub publish_to_apply_mean_ms: f64,
     pub publish_to_apply_p50_ms: Option<f64>,
     pub publish_to_apply_p99_ms: Option<f64>,
-    /// Ingest's produce call to the broker's acknowledgement (Kafka only).
+    /// Ingest's produce call to its acknowledgement (by Kafka, or by the
+    /// embedded log's append); absent when ingest is not at this address.
     pub produce_ack_mean_ms: Option<f64>,
 }
 
@@ -121,7 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_log_has_no_produce_acknowledgements() {
+    fn ships_alone_gives_the_split_without_produce_timings() {
         let after = Scrape::of(&exposition(4, 0.004, 4, None));
         let s = Stages::between(&Scrape::default(), &after).expect("stages");
         assert_eq!(s.produce_ack_mean_ms, None);

@@ -62,6 +62,20 @@ async fn smoke_scenario_is_reconciled_clean_with_sane_numbers() {
         "{}",
         report.sent_rate
     );
+    // The suite timed each position it applied in the run from its
+    // publication, and only those: the split covers exactly this run.
+    let stages = report
+        .stages
+        .as_ref()
+        .expect("the suite's /metrics were read");
+    assert_eq!(stages.applied, c.positions_accepted, "{stages:?}");
+    let live = &report.latency[&Latency::EndToEndLive];
+    assert!(
+        stages.publish_to_apply_mean_ms > 0.0 && stages.publish_to_apply_mean_ms < live.max_ms,
+        "{stages:?} {live:?}"
+    );
+    assert!(stages.produce_ack_mean_ms.is_some(), "{stages:?}");
+    assert!(report.human().contains("publish → applied"));
     let json = serde_json::to_value(&report).expect("JSON");
     assert_eq!(json["reconciliations"][2]["source"], "track");
     assert!(json["latency"]["end_to_end_live"]["p99_ms"].is_number());
