@@ -185,5 +185,10 @@ fn stages_line(st: &Stages, live: Option<&Summary>) -> String {
             "; ingest's produce acknowledged after {ack:.2} ms mean"
         );
     }
+    let _ = write!(
+        line,
+        "; positions skipped by lagging live subscribers: {}",
+        st.live_skipped
+    );
     line
 }

@@ -11,6 +11,7 @@ use crate::prom::{Sample, Scrape, quantile};
 
 const PUBLISH_TO_APPLY: &str = "porttrack_ships_publish_to_apply_seconds";
 const PRODUCE: &str = "porttrack_ingest_produce_seconds";
+const LIVE_SKIPPED: &str = "porttrack_ships_live_skipped_total";
 
 /// The suite's side of the run, from two scrapes of its `/metrics`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +27,10 @@ pub struct Stages {
     /// Ingest's produce call to its acknowledgement (by Kafka, or by the
     /// embedded log's append); absent when ingest is not at this address.
     pub produce_ack_mean_ms: Option<f64>,
+    /// Positions the suite's live feeds skipped because a subscriber fell a
+    /// whole buffer behind: what a live reconciliation misses, if anything,
+    /// should be these.
+    pub live_skipped: u64,
 }
 
 impl Stages {
@@ -51,6 +56,7 @@ impl Stages {
             publish_to_apply_p50_ms: at(0.5),
             publish_to_apply_p99_ms: at(0.99),
             produce_ack_mean_ms: mean_ms(PRODUCE),
+            live_skipped: total(LIVE_SKIPPED) as u64,
         })
     }
 
@@ -82,7 +88,8 @@ mod tests {
     use super::*;
 
     fn exposition(count: u64, sum: f64, le_10ms: u64, produce: Option<(u64, f64)>) -> String {
-        let mut s = format!(
+        let mut s = format!("porttrack_ships_live_skipped_total {}\n", count / 10);
+        s += &format!(
             "porttrack_ships_publish_to_apply_seconds_bucket{{le=\"0.01\"}} {le_10ms}\n\
              porttrack_ships_publish_to_apply_seconds_bucket{{le=\"0.1\"}} {count}\n\
              porttrack_ships_publish_to_apply_seconds_bucket{{le=\"+Inf\"}} {count}\n\
@@ -109,6 +116,7 @@ mod tests {
         assert!((s.publish_to_apply_p50_ms.unwrap() - 10.0).abs() < 1e-9);
         assert!((s.produce_ack_mean_ms.unwrap() - 20.0).abs() < 1e-9);
         assert!((s.rest_mean_ms(21.5) - 1.5).abs() < 1e-9);
+        assert_eq!(s.live_skipped, 10);
     }
 
     #[test]

@@ -75,6 +75,7 @@ async fn smoke_scenario_is_reconciled_clean_with_sane_numbers() {
         "{stages:?} {live:?}"
     );
     assert!(stages.produce_ack_mean_ms.is_some(), "{stages:?}");
+    assert_eq!(stages.live_skipped, 0, "{stages:?}");
     assert!(report.human().contains("publish → applied"));
     let json = serde_json::to_value(&report).expect("JSON");
     assert_eq!(json["reconciliations"][2]["source"], "track");
