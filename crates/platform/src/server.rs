@@ -7,38 +7,26 @@
 //! drain token and finish their batch (consumers commit) → stop hooks run
 //! (the producer flushes) → exit. All of it within the grace period.
 
+mod endpoints;
 mod fault;
 mod health;
+mod lifecycle;
 pub mod red;
+mod serve;
 
-use std::{
-    collections::HashMap,
-    convert::Infallible,
-    future::{Future, IntoFuture},
-    net::SocketAddr,
-    pin::Pin,
-    sync::{Arc, Mutex},
-};
+use std::{future::Future, net::SocketAddr};
 
-use axum::{Router, http::StatusCode, response::IntoResponse, routing::get};
 use tokio::{net::TcpListener, time::Instant};
-use tokio_stream::{StreamExt as _, wrappers::TcpListenerStream};
-use tokio_util::{sync::CancellationToken, task::TaskTracker};
-use tonic::{server::NamedService, service::Routes};
-use tower_http::trace::TraceLayer;
 
+pub use endpoints::Endpoints;
 pub use health::{Health, ReadinessGate};
+pub use lifecycle::Lifecycle;
 
 use crate::{
-    auth::{self, Authenticator, GrpcAuthLayer, MethodScopes, Scope},
-    limits::{HttpLimits, http_limits},
+    auth::Authenticator,
     settings::ServerSettings,
-    telemetry,
-    tls::{Alpn, ServerTls, TlsError, TlsListener},
+    tls::{ServerTls, TlsError},
 };
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-type StopHook = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -58,165 +46,6 @@ pub enum ServerError {
     TaskFailed,
     #[error("authentication: {0}")]
     Auth(#[from] crate::auth::AuthSetupError),
-}
-
-/// Shutdown coordination shared by everything in one process.
-#[derive(Clone)]
-pub struct Lifecycle {
-    drain: CancellationToken,
-    failed: CancellationToken,
-    tasks: TaskTracker,
-    health: Health,
-    stop_hooks: Arc<Mutex<Vec<StopHook>>>,
-}
-
-impl std::fmt::Debug for Lifecycle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lifecycle")
-            .field("draining", &self.drain.is_cancelled())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for Lifecycle {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Lifecycle {
-    pub fn new() -> Self {
-        // Install the recorder before anything records, or early counts vanish.
-        telemetry::prometheus();
-        red::describe();
-        Self {
-            drain: CancellationToken::new(),
-            failed: CancellationToken::new(),
-            tasks: TaskTracker::new(),
-            health: Health::new(),
-            stop_hooks: Arc::default(),
-        }
-    }
-
-    /// Cancelled when the process starts draining: listeners, streams and
-    /// background loops watch it and finish what they hold.
-    pub fn draining(&self) -> CancellationToken {
-        self.drain.clone()
-    }
-
-    pub fn health(&self) -> &Health {
-        &self.health
-    }
-
-    /// Runs a background task until it returns. An error is logged and
-    /// stops the process, since a service without its consumer or listener
-    /// is not doing its job.
-    pub fn spawn<F>(&self, name: &'static str, task: F)
-    where
-        F: Future<Output = Result<(), BoxError>> + Send + 'static,
-    {
-        let failed = self.failed.clone();
-        self.tasks.spawn(async move {
-            if let Err(err) = task.await {
-                tracing::error!(task = name, error = %err, "background task failed");
-                failed.cancel();
-            }
-        });
-    }
-
-    /// Flushes `bus` once servers and background tasks are done, so events
-    /// accepted during the drain reach the broker before the process exits.
-    pub fn flush_on_stop(&self, bus: crate::EventBus, timeout: std::time::Duration) {
-        self.on_stop(async move {
-            if let Err(err) = bus.flush(timeout).await {
-                tracing::error!(error = %err, "producer flush failed; unacknowledged events may be lost");
-            }
-        });
-    }
-
-    /// Runs after servers and background tasks are done (flush a producer).
-    pub fn on_stop<F: Future<Output = ()> + Send + 'static>(&self, hook: F) {
-        self.stop_hooks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Box::pin(hook));
-    }
-}
-
-type AddGrpc = Box<dyn FnOnce(Routes) -> Routes + Send>;
-
-/// What a service serves. `porttrack up` merges several into one server.
-#[derive(Default)]
-pub struct Endpoints {
-    http: Router,
-    grpc: Vec<AddGrpc>,
-    grpc_names: Vec<&'static str>,
-    /// `/package.Service/Method` → the scope a caller needs.
-    grpc_scopes: HashMap<String, Scope>,
-    openapi: Option<utoipa::openapi::OpenApi>,
-}
-
-impl std::fmt::Debug for Endpoints {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Endpoints")
-            .field("grpc", &self.grpc_names)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Endpoints {
-    pub fn new(http: Router) -> Self {
-        Self {
-            http,
-            ..Self::default()
-        }
-    }
-
-    /// Adds a gRPC service with the scope each of its methods needs; the
-    /// health service reports it by name. A method missing from `scopes`
-    /// is refused when authentication is on.
-    pub fn with_grpc<S>(mut self, svc: S, scopes: MethodScopes) -> Self
-    where
-        S: tower::Service<axum::http::Request<tonic::body::Body>, Error = Infallible>
-            + NamedService
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Response: IntoResponse,
-        S::Future: Send + 'static,
-    {
-        self.grpc_names.push(S::NAME);
-        for (method, scope) in scopes {
-            self.grpc_scopes
-                .insert(format!("/{}/{method}", S::NAME), *scope);
-        }
-        self.grpc
-            .push(Box::new(move |routes: Routes| routes.add_service(svc)));
-        self
-    }
-
-    /// The service's REST API description, served at `/openapi.json` (one
-    /// document for everything the server serves).
-    pub fn with_openapi(mut self, doc: utoipa::openapi::OpenApi) -> Self {
-        self.openapi = Some(doc);
-        self
-    }
-
-    pub fn merge(mut self, other: Endpoints) -> Endpoints {
-        self.http = self.http.merge(other.http);
-        self.grpc.extend(other.grpc);
-        self.grpc_names.extend(other.grpc_names);
-        self.grpc_scopes.extend(other.grpc_scopes);
-        self.openapi = match (self.openapi, other.openapi) {
-            (Some(mut a), Some(b)) => {
-                a.merge(b);
-                Some(a)
-            }
-            (a, b) => a.or(b),
-        };
-        self
-    }
 }
 
 /// Bound listeners, ready to serve.
@@ -304,49 +133,12 @@ impl Server {
                 "fault drill ON: this share of API calls fails on purpose (PORTTRACK_FAULT_ERROR_RATIO)"
             );
         }
-        let mut router = endpoints.http;
-        if let Some(doc) = endpoints.openapi {
-            router = router.route("/openapi.json", get(move || async move { axum::Json(doc) }));
-        }
-        let router = router
-            .route_layer(axum::middleware::from_fn_with_state(
-                HttpLimits {
-                    max_body: settings.limits.max_body,
-                    timeout: settings.limits.request_timeout,
-                    in_flight: Arc::new(tokio::sync::Semaphore::new(
-                        settings.limits.max_concurrent as usize,
-                    )),
-                },
-                http_limits,
-            ))
-            .layer(axum::extract::DefaultBodyLimit::max(
-                settings.limits.max_body,
-            ))
-            // Inside the RED layer, so a drill's errors are counted as real ones.
-            .route_layer(axum::middleware::from_fn_with_state(
-                drill.clone(),
-                fault::http_fault,
-            ))
-            .route_layer(axum::middleware::from_fn(red::http_red))
-            .merge(platform_routes(health.clone()))
-            .layer(auth::authenticate(authenticator.clone()))
-            .layer(TraceLayer::new_for_http());
-        let grpc_routes = endpoints
-            .grpc
-            .into_iter()
-            .fold(Routes::default(), |routes, add| add(routes))
-            .add_service(health.grpc_service())
-            .add_service(reflection()?);
-        let grpc_server = tonic::transport::Server::builder()
-            .timeout(settings.limits.request_timeout)
-            .concurrency_limit_per_connection(settings.limits.max_concurrent as usize)
-            .layer(red::GrpcRedLayer)
-            .layer(GrpcAuthLayer::new(
-                authenticator,
-                Arc::new(endpoints.grpc_scopes),
-            ))
-            .layer(fault::GrpcFaultLayer(drill))
-            .add_routes(grpc_routes);
+        let guards = serve::Guards {
+            limits: settings.limits.clone(),
+            drill,
+            authenticator,
+        };
+        let router = serve::http_router(endpoints.http, endpoints.openapi, &guards, health.clone());
         // With TLS, the listeners hand over streams only once their
         // handshake is done; the certificate files are watched for rotation.
         if let Some(tls) = &tls {
@@ -355,40 +147,16 @@ impl Server {
                     .watch(settings.tls.tls_reload_interval, drain.clone()),
             );
         }
-        let stopped = || drain.clone().cancelled_owned();
-        let mut http_task = match &tls {
-            None => tokio::spawn(
-                axum::serve(no_delay(http), router)
-                    .with_graceful_shutdown(stopped())
-                    .into_future(),
-            ),
-            Some(tls) => tokio::spawn(
-                axum::serve(
-                    TlsListener::new(http, tls.server_config(Alpn::Http), drain.clone()),
-                    router,
-                )
-                .with_graceful_shutdown(stopped())
-                .into_future(),
-            ),
-        };
-        let mut grpc_task = match &tls {
-            None => {
-                // Small answers go out at once: with Nagle's algorithm a
-                // reply can wait for the client's delayed ACK (tens of ms).
-                let incoming = TcpListenerStream::new(grpc).map(|accepted| {
-                    accepted.inspect(|stream| {
-                        let _ = stream.set_nodelay(true);
-                    })
-                });
-                tokio::spawn(grpc_server.serve_with_incoming_shutdown(incoming, stopped()))
-            }
-            Some(tls) => {
-                let grpc = TlsListener::new(grpc, tls.server_config(Alpn::Grpc), drain.clone());
-                tokio::spawn(
-                    grpc_server.serve_with_incoming_shutdown(grpc.into_stream(), stopped()),
-                )
-            }
-        };
+        let mut http_task = serve::spawn_http(http, tls.as_ref(), router, &drain);
+        let mut grpc_task = serve::spawn_grpc(
+            grpc,
+            tls.as_ref(),
+            endpoints.grpc,
+            endpoints.grpc_scopes,
+            guards,
+            &health,
+            &drain,
+        )?;
 
         let mut outcome = Ok(());
         tokio::select! {
@@ -434,40 +202,6 @@ impl Server {
     }
 }
 
-fn platform_routes(health: Health) -> Router {
-    Router::new()
-        .route(
-            "/metrics",
-            get(|| async { telemetry::prometheus().render() }),
-        )
-        .route("/health/live", get(|| async { "live" }))
-        .route(
-            "/health/ready",
-            get(move || {
-                let ready = health.is_ready();
-                async move {
-                    if ready {
-                        (StatusCode::OK, "ready").into_response()
-                    } else {
-                        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
-                    }
-                }
-            }),
-        )
-}
-
-fn reflection() -> Result<
-    tonic_reflection::server::v1::ServerReflectionServer<
-        impl tonic_reflection::server::v1::ServerReflection,
-    >,
-    ServerError,
-> {
-    Ok(tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(porttrack_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()?)
-}
-
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -488,13 +222,4 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-}
-
-/// A plaintext HTTP listener whose connections send small answers at once
-/// (no Nagle delay), as the TLS listener's do.
-fn no_delay(listener: TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
-    use axum::serve::ListenerExt as _;
-    listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    })
 }
