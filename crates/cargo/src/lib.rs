@@ -15,7 +15,7 @@ pub mod scopes;
 pub mod service;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::time::Duration;
 
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
@@ -77,34 +77,11 @@ impl CargoService {
     }
 }
 
-/// `porttrack cargo`: the service alone, as Kubernetes runs it.
-#[derive(Debug)]
-pub struct Application {
-    server: Server,
-}
-
-impl Application {
-    pub async fn build(settings: Settings) -> Result<Self, CargoError> {
-        let lifecycle = Lifecycle::new();
-        let bus = EventBus::for_service(&settings.bus, "porttrack-cargo")?;
-        let cargo =
-            CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;
-        let server = Server::bind(&settings.server, &lifecycle, cargo.endpoints).await?;
-        Ok(Self { server })
-    }
-
-    pub fn http_addr(&self) -> SocketAddr {
-        self.server.http_addr()
-    }
-
-    pub fn grpc_addr(&self) -> SocketAddr {
-        self.server.grpc_addr()
-    }
-
-    pub async fn run_until_stopped(
-        self,
-        signal: impl Future<Output = ()>,
-    ) -> Result<(), CargoError> {
-        Ok(self.server.run_until_stopped(signal).await?)
-    }
+/// `porttrack cargo`: the service alone, as Kubernetes runs it, bound and
+/// ready to run.
+pub async fn application(settings: Settings) -> Result<Server, CargoError> {
+    let lifecycle = Lifecycle::new();
+    let bus = EventBus::for_service(&settings.bus, "porttrack-cargo")?;
+    let cargo = CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;
+    Ok(Server::bind(&settings.server, &lifecycle, cargo.endpoints).await?)
 }

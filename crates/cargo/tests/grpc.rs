@@ -1,10 +1,10 @@
-//! gRPC against the real `Application` on port 0 (SQLite, embedded bus).
+//! gRPC against the real service (`application`) on port 0 (SQLite, embedded bus).
 
 mod support;
 
 use std::time::Duration;
 
-use porttrack_cargo::{Application, Settings};
+use porttrack_cargo::{Settings, application};
 use porttrack_platform::settings::{DatabaseSettings, ServerSettings};
 use porttrack_proto::cargo::v1::{self as pb, cargo_service_client::CargoServiceClient};
 use tonic::{Code, transport::Channel};
@@ -37,7 +37,7 @@ async fn start() -> Running {
             data_dir: dir.path().to_owned(),
         },
     };
-    let app = Application::build(settings).await.expect("build");
+    let app = application(settings).await.expect("build");
     let addr = app.grpc_addr();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -96,6 +96,8 @@ pub enum CliError {
     Staff(#[from] porttrack_staff::StaffError),
     #[error(transparent)]
     Up(#[from] up::UpError),
+    #[error(transparent)]
+    Server(#[from] porttrack_platform::server::ServerError),
     #[error("{path}: {source}")]
     Input {
         path: String,
@@ -123,30 +125,22 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Ships(settings) => {
             let telemetry = telemetry::init("porttrack-ships");
-            let app = porttrack_ships::Application::build(settings).await?;
-            tracing::info!(service = "ships", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
-            app.run_until_stopped(shutdown_signal()).await?;
+            serve_alone("ships", porttrack_ships::application(settings).await?).await?;
             telemetry.shutdown().await;
         }
         Command::Routes(settings) => {
             let telemetry = telemetry::init("porttrack-routes");
-            let app = porttrack_routes::Application::build(settings).await?;
-            tracing::info!(service = "routes", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
-            app.run_until_stopped(shutdown_signal()).await?;
+            serve_alone("routes", porttrack_routes::application(settings).await?).await?;
             telemetry.shutdown().await;
         }
         Command::Cargo(settings) => {
             let telemetry = telemetry::init("porttrack-cargo");
-            let app = porttrack_cargo::Application::build(settings).await?;
-            tracing::info!(service = "cargo", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
-            app.run_until_stopped(shutdown_signal()).await?;
+            serve_alone("cargo", porttrack_cargo::application(settings).await?).await?;
             telemetry.shutdown().await;
         }
         Command::Staff(settings) => {
             let telemetry = telemetry::init("porttrack-staff");
-            let app = porttrack_staff::Application::build(settings).await?;
-            tracing::info!(service = "staff", http = %app.http_addr(), grpc = %app.grpc_addr(), "serving");
-            app.run_until_stopped(shutdown_signal()).await?;
+            serve_alone("staff", porttrack_staff::application(settings).await?).await?;
             telemetry.shutdown().await;
         }
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,
@@ -163,6 +157,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// One service alone (as Kubernetes runs it) until SIGTERM.
+async fn serve_alone(
+    service: &'static str,
+    server: porttrack_platform::Server,
+) -> Result<(), porttrack_platform::server::ServerError> {
+    tracing::info!(service, http = %server.http_addr(), grpc = %server.grpc_addr(), "serving");
+    server.run_until_stopped(shutdown_signal()).await
 }
 
 fn decode(file: Option<PathBuf>) -> Result<(), CliError> {

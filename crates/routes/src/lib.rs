@@ -16,7 +16,7 @@ pub mod scopes;
 pub mod service;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::time::Duration;
 
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
@@ -80,34 +80,12 @@ impl RoutesService {
     }
 }
 
-/// `porttrack routes`: the service alone, as Kubernetes runs it.
-#[derive(Debug)]
-pub struct Application {
-    server: Server,
-}
-
-impl Application {
-    pub async fn build(settings: Settings) -> Result<Self, RoutesError> {
-        let lifecycle = Lifecycle::new();
-        let bus = EventBus::for_service(&settings.bus, "porttrack-routes")?;
-        let routes =
-            RoutesService::build(&settings.database.url_for("routes"), &bus, &lifecycle).await?;
-        let server = Server::bind(&settings.server, &lifecycle, routes.endpoints).await?;
-        Ok(Self { server })
-    }
-
-    pub fn http_addr(&self) -> SocketAddr {
-        self.server.http_addr()
-    }
-
-    pub fn grpc_addr(&self) -> SocketAddr {
-        self.server.grpc_addr()
-    }
-
-    pub async fn run_until_stopped(
-        self,
-        signal: impl Future<Output = ()>,
-    ) -> Result<(), RoutesError> {
-        Ok(self.server.run_until_stopped(signal).await?)
-    }
+/// `porttrack routes`: the service alone, as Kubernetes runs it, bound and
+/// ready to run.
+pub async fn application(settings: Settings) -> Result<Server, RoutesError> {
+    let lifecycle = Lifecycle::new();
+    let bus = EventBus::for_service(&settings.bus, "porttrack-routes")?;
+    let routes =
+        RoutesService::build(&settings.database.url_for("routes"), &bus, &lifecycle).await?;
+    Ok(Server::bind(&settings.server, &lifecycle, routes.endpoints).await?)
 }

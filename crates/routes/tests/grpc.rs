@@ -1,4 +1,4 @@
-//! gRPC against the real `Application` on port 0 (SQLite, embedded bus).
+//! gRPC against the real service (`application`) on port 0 (SQLite, embedded bus).
 
 mod support;
 
@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use porttrack_platform::settings::{DatabaseSettings, ServerSettings};
 use porttrack_proto::routes::v1::{self as pb, routes_service_client::RoutesServiceClient};
-use porttrack_routes::{Application, Settings};
+use porttrack_routes::{Settings, application};
 use tonic::{Code, transport::Channel};
 use tonic_types::StatusExt as _;
 
@@ -37,7 +37,7 @@ async fn start() -> Running {
             data_dir: dir.path().to_owned(),
         },
     };
-    let app = Application::build(settings).await.expect("build");
+    let app = application(settings).await.expect("build");
     let addr = app.grpc_addr();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -17,8 +17,6 @@ pub mod scopes;
 pub mod service;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr};
-
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
     db::{DbError, connect_and_migrate},
@@ -112,39 +110,17 @@ impl ShipsService {
     }
 }
 
-/// `porttrack ships`: the service alone, as Kubernetes runs it.
-#[derive(Debug)]
-pub struct Application {
-    server: Server,
-}
-
-impl Application {
-    pub async fn build(settings: Settings) -> Result<Self, ShipsError> {
-        let lifecycle = Lifecycle::new();
-        let bus = EventBus::for_service(&settings.bus, "porttrack-ships")?;
-        let ships = ShipsService::build(
-            &settings.database.url_for("ships"),
-            &bus,
-            &lifecycle,
-            settings.server.limits.max_streams_per_client as usize,
-        )
-        .await?;
-        let server = Server::bind(&settings.server, &lifecycle, ships.endpoints).await?;
-        Ok(Self { server })
-    }
-
-    pub fn http_addr(&self) -> SocketAddr {
-        self.server.http_addr()
-    }
-
-    pub fn grpc_addr(&self) -> SocketAddr {
-        self.server.grpc_addr()
-    }
-
-    pub async fn run_until_stopped(
-        self,
-        signal: impl Future<Output = ()>,
-    ) -> Result<(), ShipsError> {
-        Ok(self.server.run_until_stopped(signal).await?)
-    }
+/// `porttrack ships`: the service alone, as Kubernetes runs it, bound and
+/// ready to run.
+pub async fn application(settings: Settings) -> Result<Server, ShipsError> {
+    let lifecycle = Lifecycle::new();
+    let bus = EventBus::for_service(&settings.bus, "porttrack-ships")?;
+    let ships = ShipsService::build(
+        &settings.database.url_for("ships"),
+        &bus,
+        &lifecycle,
+        settings.server.limits.max_streams_per_client as usize,
+    )
+    .await?;
+    Ok(Server::bind(&settings.server, &lifecycle, ships.endpoints).await?)
 }

@@ -16,8 +16,6 @@ pub mod scopes;
 pub mod service;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr};
-
 use porttrack_platform::{
     BusError, Endpoints, EventBus, Lifecycle, Server,
     db::{DbError, connect_and_migrate},
@@ -75,34 +73,11 @@ impl StaffService {
     }
 }
 
-/// `porttrack staff`: the service alone, as Kubernetes runs it.
-#[derive(Debug)]
-pub struct Application {
-    server: Server,
-}
-
-impl Application {
-    pub async fn build(settings: Settings) -> Result<Self, StaffError> {
-        let lifecycle = Lifecycle::new();
-        let bus = EventBus::for_service(&settings.bus, "porttrack-staff")?;
-        let staff =
-            StaffService::build(&settings.database.url_for("staff"), &bus, &lifecycle).await?;
-        let server = Server::bind(&settings.server, &lifecycle, staff.endpoints).await?;
-        Ok(Self { server })
-    }
-
-    pub fn http_addr(&self) -> SocketAddr {
-        self.server.http_addr()
-    }
-
-    pub fn grpc_addr(&self) -> SocketAddr {
-        self.server.grpc_addr()
-    }
-
-    pub async fn run_until_stopped(
-        self,
-        signal: impl Future<Output = ()>,
-    ) -> Result<(), StaffError> {
-        Ok(self.server.run_until_stopped(signal).await?)
-    }
+/// `porttrack staff`: the service alone, as Kubernetes runs it, bound and
+/// ready to run.
+pub async fn application(settings: Settings) -> Result<Server, StaffError> {
+    let lifecycle = Lifecycle::new();
+    let bus = EventBus::for_service(&settings.bus, "porttrack-staff")?;
+    let staff = StaffService::build(&settings.database.url_for("staff"), &bus, &lifecycle).await?;
+    Ok(Server::bind(&settings.server, &lifecycle, staff.endpoints).await?)
 }

@@ -1,4 +1,4 @@
-//! gRPC against the real `Application` on port 0 (SQLite, embedded bus).
+//! gRPC against the real service (`application`) on port 0 (SQLite, embedded bus).
 
 mod support;
 
@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use porttrack_platform::settings::{DatabaseSettings, ServerSettings};
 use porttrack_proto::staff::v1::{self as pb, staff_service_client::StaffServiceClient};
-use porttrack_staff::{Application, Settings};
+use porttrack_staff::{Settings, application};
 use support::{ETA, H};
 use tonic::{Code, transport::Channel};
 use tonic_types::StatusExt as _;
@@ -32,7 +32,7 @@ async fn people_and_refused_assignments_through_grpc() {
             data_dir: dir.path().to_owned(),
         },
     };
-    let app = Application::build(settings).await.expect("build");
+    let app = application(settings).await.expect("build");
     let addr = app.grpc_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until_stopped(async {
