@@ -14,7 +14,10 @@
 //!
 //! `cargo bench -p porttrack-ships --bench store`; `STORE_BENCH_ROUNDS`
 //! (default 5, i.e. 100,000 positions per run) sizes it and
-//! `STORE_BENCH_BATCHES` (default `500,50`) picks the batch sizes.
+//! `STORE_BENCH_BATCHES` (default `500,50`) picks the batch sizes. The
+//! per-round lines show how the rate falls as `track_points` grows: each
+//! batch touches one leaf of its (mmsi, observed_at_ms) key per vessel,
+//! scattered once the table is large (`STORE_BENCH_ROUNDS=100` shows it).
 
 use std::time::{Duration, Instant};
 
@@ -87,7 +90,7 @@ async fn run(store: &Store, rounds: u32, batch: usize) -> f64 {
     }
     let cpu = cpu_time() - cpu_before;
     println!(
-        "    {:.1} µs of CPU per position (this process, SQLite included)",
+        "    {:.1} µs of CPU per position (this process: SQLite runs in it, PostgreSQL does not)",
         cpu.as_secs_f64() * 1e6 / applied as f64
     );
     applied as f64 / busy.as_secs_f64()
