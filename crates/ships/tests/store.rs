@@ -45,6 +45,7 @@ on_every_backend!(
     older_static_part_fills_fields_nothing_newer_carries,
     list_pages_by_mmsi_and_filters_by_name_prefix,
     registry_is_stored_updated_and_shown,
+    batches_larger_than_one_statement_keep_every_value_in_place,
 );
 
 async fn store(url: &str) -> Store {
@@ -377,5 +378,54 @@ async fn registry_is_stored_updated_and_shown(store: Store) {
     assert_eq!(
         store.vessel(B).await.unwrap().and_then(|v| v.static_data),
         None
+    );
+}
+
+/// A backlog batch: more rows than one multi-row statement takes (500),
+/// so each table gets several statements, every value bound in place.
+async fn batches_larger_than_one_statement_keep_every_value_in_place(store: Store) {
+    let vessel = |i: u32| 200_000_000 + i;
+    let report = |i: u32, t: i64| Position {
+        heading_deg: (!i.is_multiple_of(3)).then_some(i % 360),
+        nav_status: Some(i % 16),
+        ..pos(
+            vessel(i),
+            t,
+            f64::from(i) * 0.001,
+            -f64::from(i) * 0.002,
+            i.is_multiple_of(2).then_some(f64::from(i) * 0.5),
+        )
+    };
+    // 700 vessels, two instants each, the newer one first for half of them.
+    let mut batch = Vec::new();
+    for i in 0..700_u32 {
+        let (first, second) = if i.is_multiple_of(2) {
+            (2_000, 1_000)
+        } else {
+            (1_000, 2_000)
+        };
+        batch.push(report(i, first));
+        batch.push(report(i, second));
+    }
+    store.apply(&positions(&batch)).await.unwrap();
+    store.apply(&positions(&batch)).await.unwrap();
+
+    let mut latest = store.latest_positions().await.unwrap();
+    latest.sort_by_key(|p| p.mmsi);
+    assert_eq!(latest.len(), 700);
+    for (i, p) in (0..700).zip(&latest) {
+        assert_eq!(*p, report(i, 2_000));
+    }
+    for i in [0, 1, 499, 500, 699] {
+        assert_eq!(
+            store.track(vessel(i), 0, 10_000, 100).await.unwrap(),
+            vec![report(i, 1_000), report(i, 2_000)],
+            "vessel {i}"
+        );
+    }
+    assert_eq!(
+        store.list(0, "", 1_000).await.unwrap().len(),
+        700,
+        "one vessel row each"
     );
 }
