@@ -1,12 +1,30 @@
 //! Geometry on the unit sphere: points as 3-D vectors, great-circle
 //! distance from chord length, and the 3-D box around a lon/lat box.
 
-use rstar::AABB;
-
 use crate::domain::BoundingBox;
 
 /// Mean Earth radius, metres (IUGG).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// An axis-aligned 3-D box. Around a part of the sphere, its squared
+/// distance to a point never exceeds the squared chord to anything inside,
+/// which is what lets a search skip it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Aabb {
+    pub min: [f64; 3],
+    pub max: [f64; 3],
+}
+
+impl Aabb {
+    pub fn distance_2(&self, p: [f64; 3]) -> f64 {
+        let mut sum = 0.0;
+        for i in 0..3 {
+            let d = (self.min[i] - p[i]).max(p[i] - self.max[i]).max(0.0);
+            sum += d * d;
+        }
+        sum
+    }
+}
 
 pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     let (lat, lon) = (lat.to_radians(), lon.to_radians());
@@ -28,7 +46,7 @@ pub fn great_circle_m(chord_2: f64) -> f64 {
 /// not cross the antimeridian). Each coordinate is a product of a factor of
 /// latitude and one of longitude, so its extremes are among the products
 /// of the factors' extremes.
-pub fn envelope(b: &BoundingBox) -> AABB<[f64; 3]> {
+pub fn envelope(b: &BoundingBox) -> Aabb {
     let (lat0, lat1) = (b.min_lat.to_radians(), b.max_lat.to_radians());
     let (lon0, lon1) = (b.min_lon.to_radians(), b.max_lon.to_radians());
     let cos_lat = range(&[lat0.cos(), lat1.cos()], lat0 <= 0.0 && 0.0 <= lat1, 1.0);
@@ -38,10 +56,10 @@ pub fn envelope(b: &BoundingBox) -> AABB<[f64; 3]> {
     let (y0, y1) = product_range(cos_lat, sin_lon);
     // A small margin absorbs rounding at the box's edges.
     const E: f64 = 1e-9;
-    AABB::from_corners(
-        [x0 - E, y0 - E, lat0.sin() - E],
-        [x1 + E, y1 + E, lat1.sin() + E],
-    )
+    Aabb {
+        min: [x0 - E, y0 - E, lat0.sin() - E],
+        max: [x1 + E, y1 + E, lat1.sin() + E],
+    }
 }
 
 /// Range of `f` (cos or sin) over [a, b] ⊂ [-π, π]: endpoints plus any
