@@ -42,6 +42,35 @@ pub fn great_circle_m(chord_2: f64) -> f64 {
     2.0 * (chord_2.sqrt() / 2.0).clamp(0.0, 1.0).asin() * EARTH_RADIUS_M
 }
 
+/// A lon/lat box around every point within squared chord `chord_2` of
+/// (lat, lon), a nanoradian (6 mm) wider than the cap so that rounding in
+/// the chords compared against it cannot matter. `None` when the cap
+/// reaches a pole or the antimeridian, where only the whole world holds it.
+pub fn cap_box(lat: f64, lon: f64, chord_2: f64) -> Option<BoundingBox> {
+    // Also turns away infinity and NaN; 2 is a quarter circle.
+    if !(chord_2 < 2.0) {
+        return None;
+    }
+    let angle = 2.0 * (chord_2.sqrt() / 2.0).asin() + 1e-9;
+    let d_lat = angle.to_degrees();
+    let (south, north) = (lat - d_lat, lat + d_lat);
+    if south <= -90.0 || north >= 90.0 {
+        return None;
+    }
+    // The widest a cap that clears both poles spans in longitude.
+    let d_lon = (angle.sin() / lat.to_radians().cos()).asin().to_degrees() * (1.0 + 1e-9);
+    let (west, east) = (lon - d_lon, lon + d_lon);
+    if !(-180.0 < west && east < 180.0) {
+        return None;
+    }
+    Some(BoundingBox {
+        min_lon: west,
+        min_lat: south,
+        max_lon: east,
+        max_lat: north,
+    })
+}
+
 /// Smallest 3-D box around the part of the sphere inside `b` (which does
 /// not cross the antimeridian). Each coordinate is a product of a factor of
 /// latitude and one of longitude, so its extremes are among the products

@@ -2,13 +2,16 @@
 //! bound, then a depth-first walk that opens a cell only while its box may
 //! hold something closer than the k-th best so far, nearest child first.
 //!
-//! Seeded that way the walk opens little beyond the query's neighbourhood,
-//! and needs no priority queue: a few box distances per level, no heap.
+//! The walk starts at the smallest cell that holds the whole cap within
+//! that bound, not at the root: large cells' 3-D boxes are loose (a box
+//! around a quarter of a hemisphere holds much of the sphere's inside), and
+//! a walk from the root would open many of them. Seeded that way it opens
+//! little beyond the query's neighbourhood, and needs no priority queue.
 
 use super::{
     entry::Entry,
-    geo::{chord_2, unit_vector},
-    tree::{Kind, Leaf, ROOT, Tree},
+    geo::{cap_box, chord_2, unit_vector},
+    tree::{Cell, Kind, Leaf, ROOT, Tree},
 };
 
 /// Up to `k` entries nearest to the point, nearest first, each with its
@@ -26,8 +29,35 @@ pub fn nearest(tree: &Tree, lat: f64, lon: f64, k: usize) -> Vec<(f64, &Entry)> 
     let query = unit_vector(lat, lon);
     let home = tree.leaf_of(lat, lon).0;
     best.offer_leaf(query, tree.leaf(home));
-    Walk { tree, query, home }.visit(ROOT, &mut best);
+    let start = start(tree, lat, lon, best.worst);
+    Walk { tree, query, home }.visit(start, &mut best);
     best.hits
+}
+
+/// The smallest cell on the point's path that holds every point within
+/// squared chord `worst` of it: nothing outside can be nearer.
+fn start(tree: &Tree, lat: f64, lon: f64, worst: f64) -> u32 {
+    let Some(cap) = cap_box(lat, lon, worst) else {
+        return ROOT;
+    };
+    // Strictly inside: a point on a cell's east or north edge belongs to
+    // the next cell.
+    let holds = |c: &Cell| {
+        c.west <= cap.min_lon
+            && cap.max_lon < c.east
+            && c.south <= cap.min_lat
+            && cap.max_lat < c.north
+    };
+    let (mut node, mut cell) = (ROOT, Cell::WORLD);
+    while let Kind::Branch(first) = tree.nodes[node as usize].kind {
+        let q = cell.quadrant(lat, lon);
+        let child = cell.child(q);
+        if !holds(&child) {
+            break;
+        }
+        (node, cell) = (first + q as u32, child);
+    }
+    node
 }
 
 struct Walk<'a> {

@@ -126,12 +126,18 @@ proptest! {
     }
 }
 
-/// Reports crowded into a few hundred metres astride the antimeridian, with
-/// several vessels at the very same point: cells split deep, and merge
-/// again as vessels move on.
+/// Reports crowded into a few hundred metres, astride the antimeridian and
+/// at 10°E, with several vessels at the very same point: cells split deep,
+/// and merge again as vessels move on.
 fn crowded_reports() -> impl Strategy<Value = Vec<Position>> {
     let lat = prop_oneof![60.0..60.002, Just(60.001)];
-    let lon = prop_oneof![179.999..=180.0, -180.0..-179.999, Just(180.0)];
+    let lon = prop_oneof![
+        179.999..=180.0,
+        -180.0..-179.999,
+        Just(180.0),
+        10.0..10.002,
+        Just(10.001)
+    ];
     let report = (1u32..300, lat, lon, 0i64..20).prop_map(|(mmsi, lat, lon, t)| Position {
         mmsi,
         lat,
@@ -152,7 +158,7 @@ proptest! {
     fn crowded_nearest_matches_a_scan(
         reports in crowded_reports(),
         lat in 59.999..60.003,
-        lon in prop_oneof![179.998..=180.0, -180.0..-179.998],
+        lon in prop_oneof![179.998..=180.0, -180.0..-179.998, 9.999..10.003],
         k in 0usize..40,
     ) {
         let index = index_of(&reports);
