@@ -17,12 +17,9 @@ pub struct Aabb {
 
 impl Aabb {
     pub fn distance_2(&self, p: [f64; 3]) -> f64 {
-        let mut sum = 0.0;
-        for i in 0..3 {
-            let d = (self.min[i] - p[i]).max(p[i] - self.max[i]).max(0.0);
-            sum += d * d;
-        }
-        sum
+        let gap = |i: usize| (self.min[i] - p[i]).max(p[i] - self.max[i]).max(0.0);
+        let d = [gap(0), gap(1), gap(2)];
+        d[0] * d[0] + d[1] * d[1] + d[2] * d[2]
     }
 }
 
@@ -47,8 +44,8 @@ pub fn great_circle_m(chord_2: f64) -> f64 {
 /// the chords compared against it cannot matter. `None` when the cap
 /// reaches a pole or the antimeridian, where only the whole world holds it.
 pub fn cap_box(lat: f64, lon: f64, chord_2: f64) -> Option<BoundingBox> {
-    // Also turns away infinity and NaN; 2 is a quarter circle.
-    if !(chord_2 < 2.0) {
+    // Infinite before k candidates are found; 2 is a quarter circle.
+    if chord_2.is_nan() || chord_2 >= 2.0 {
         return None;
     }
     let angle = 2.0 * (chord_2.sqrt() / 2.0).asin() + 1e-9;
