@@ -14,6 +14,10 @@
 //! counts rstar's side in `count_queries_rstar`),
 //! for an instruction count that a busy machine does not blur:
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*count_queries*' <bench binary> --bench`
+//!
+//! Live traffic moves every vessel every few seconds, so updates are
+//! measured too: `apply` moves one vessel a little per iteration, and
+//! `QUERY_COUNT=apply` counts 10,000 of those in `count_applies`.
 
 use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
 use porttrack_ais::encode::corpus::Rng;
@@ -100,6 +104,25 @@ fn count_queries_rstar(tree: &Tree, kind: &str, qs: &[(f64, f64)]) -> usize {
     found
 }
 
+/// Each vessel in turn reports a little further north, newer each round
+/// (and back south every eighth round, to stay in the area).
+fn move_one(positions: &[Position], i: usize) -> Position {
+    let round = i / positions.len() + 1;
+    let p = positions[i % positions.len()];
+    Position {
+        lat: p.lat + 0.0005 * (round % 8) as f64,
+        observed_at_ms: p.observed_at_ms + round as i64,
+        ..p
+    }
+}
+
+#[inline(never)]
+fn count_applies(index: &mut Index, positions: &[Position]) -> usize {
+    (0..10_000)
+        .filter(|&i| index.apply(move_one(positions, i * 37)))
+        .count()
+}
+
 #[inline(never)]
 fn count_queries(index: &Index, kind: &str, qs: &[(f64, f64)]) -> usize {
     let mut found = 0;
@@ -127,6 +150,12 @@ fn bench(c: &mut Criterion) {
     if let Ok(kind) = std::env::var("QUERY_COUNT_RSTAR") {
         let found = count_queries_rstar(&tree, &kind, &queries(1024));
         println!("rstar {kind}: {found} found in 10,000 queries");
+        return;
+    }
+    if std::env::var("QUERY_COUNT").as_deref() == Ok("apply") {
+        let mut index = index;
+        let applied = count_applies(&mut index, &positions);
+        println!("apply: {applied} of 10,000 applied");
         return;
     }
     if let Ok(kind) = std::env::var("QUERY_COUNT") {
@@ -200,6 +229,19 @@ fn bench(c: &mut Criterion) {
                     .map(|e| e.data)
                     .collect::<Vec<_>>(),
             )
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("apply_500k");
+    let mut index = index;
+    let mut i = 0;
+    g.bench_function(BenchmarkId::new("apply", "porttrack_index"), |b| {
+        b.iter(|| {
+            // A stride through the vessels: consecutive updates land far
+            // apart, as live reports from a whole sea do.
+            i += 7919;
+            black_box(index.apply(move_one(&positions, i)))
         })
     });
     g.finish();

@@ -1,58 +1,101 @@
-//! The k entries nearest to a point, best first over the tree's nodes.
+//! The k entries nearest to a point: the query's own leaf first, for a
+//! bound, then a depth-first walk that opens a cell only while its box may
+//! hold something closer than the k-th best so far, nearest child first.
 //!
-//! rstar's `nearest_neighbor_iter` queues every child it meets, leaves
-//! included, with no bound. Here a node is opened only while it may hold
-//! something closer than the k-th best found so far, and leaves go
-//! straight into a short sorted list: far fewer heap operations per query.
+//! The walk starts at the smallest cell that holds the whole cap within
+//! that bound, not at the root: large cells' 3-D boxes are loose (a box
+//! around a quarter of a hemisphere holds much of the sphere's inside), and
+//! a walk from the root would open many of them. Seeded that way it opens
+//! little beyond the query's neighbourhood, and needs no priority queue.
 
-use std::{cmp::Ordering, collections::BinaryHeap};
+use super::{
+    entry::Entry,
+    geo::{cap_box, chord_2, unit_vector},
+    tree::{Cell, Kind, Leaf, ROOT, Tree},
+};
 
-use rstar::{ParentNode, RTreeNode};
-
-use super::{entry::Entry, geo::chord_2};
-
-/// A node still to open, ordered nearest first.
-struct Pending<'a> {
-    chord_2: f64,
-    node: &'a ParentNode<Entry>,
-}
-
-/// Up to `k` entries nearest to `query`, nearest first, each with its
+/// Up to `k` entries nearest to the point, nearest first, each with its
 /// squared chord distance. Equal distances are ordered by MMSI, so the
 /// answer does not depend on the tree's shape.
-pub fn nearest(root: &ParentNode<Entry>, query: [f64; 3], k: usize) -> Vec<(f64, &Entry)> {
+pub fn nearest(tree: &Tree, lat: f64, lon: f64, k: usize) -> Vec<(f64, &Entry)> {
     let mut best = Best {
         hits: Vec::with_capacity(k + 1),
         k,
+        worst: f64::INFINITY,
     };
     if k == 0 {
         return best.hits;
     }
-    let mut queue: BinaryHeap<Pending> = BinaryHeap::with_capacity(32);
-    queue.push(Pending {
-        chord_2: 0.0,
-        node: root,
-    });
-    while let Some(Pending { chord_2: d, node }) = queue.pop() {
-        if d > best.worst() {
+    let query = unit_vector(lat, lon);
+    let home = tree.leaf_of(lat, lon).0;
+    best.offer_leaf(query, tree.leaf(home));
+    let start = start(tree, lat, lon, best.worst);
+    Walk { tree, query, home }.visit(start, &mut best);
+    best.hits
+}
+
+/// The smallest cell on the point's path that holds every point within
+/// squared chord `worst` of it: nothing outside can be nearer.
+fn start(tree: &Tree, lat: f64, lon: f64, worst: f64) -> u32 {
+    let Some(cap) = cap_box(lat, lon, worst) else {
+        return ROOT;
+    };
+    // Strictly inside: a point on a cell's east or north edge belongs to
+    // the next cell.
+    let holds = |c: &Cell| {
+        c.west <= cap.min_lon
+            && cap.max_lon < c.east
+            && c.south <= cap.min_lat
+            && cap.max_lat < c.north
+    };
+    let (mut node, mut cell) = (ROOT, Cell::WORLD);
+    while let Kind::Branch(first) = tree.nodes[node as usize].kind {
+        let q = cell.quadrant(lat, lon);
+        let child = cell.child(q);
+        if !holds(&child) {
             break;
         }
-        for child in node.children() {
-            match child {
-                RTreeNode::Leaf(entry) => best.offer(query, entry),
-                RTreeNode::Parent(p) => {
-                    let d = p.envelope().distance_2(&query);
-                    if d <= best.worst() {
-                        queue.push(Pending {
-                            chord_2: d,
-                            node: p,
-                        });
+        (node, cell) = (first + q as u32, child);
+    }
+    node
+}
+
+struct Walk<'a> {
+    tree: &'a Tree,
+    query: [f64; 3],
+    /// Already searched.
+    home: u32,
+}
+
+impl<'a> Walk<'a> {
+    fn visit(&self, node: u32, best: &mut Best<'a>) {
+        match self.tree.nodes[node as usize].kind {
+            Kind::Leaf(ref leaf) if node != self.home => best.offer_leaf(self.query, leaf),
+            Kind::Leaf(_) => {}
+            Kind::Branch(first) => {
+                let mut children: [(f64, u32); 4] = std::array::from_fn(|q| {
+                    let child = first + q as u32;
+                    let envelope = &self.tree.nodes[child as usize].envelope;
+                    (envelope.distance_2(self.query), child)
+                });
+                // Insertion sort: for four, cheaper than a general sort.
+                for i in 1..4 {
+                    let mut j = i;
+                    while j > 0 && children[j - 1].0 > children[j].0 {
+                        children.swap(j - 1, j);
+                        j -= 1;
                     }
+                }
+                for (d, child) in children {
+                    // `>`, not `>=`: an equal distance may still win on MMSI.
+                    if d > best.worst {
+                        break;
+                    }
+                    self.visit(child, best);
                 }
             }
         }
     }
-    best.hits
 }
 
 /// The k best so far, sorted: after the first leaf few candidates beat
@@ -60,51 +103,30 @@ pub fn nearest(root: &ParentNode<Entry>, query: [f64; 3], k: usize) -> Vec<(f64,
 struct Best<'a> {
     hits: Vec<(f64, &'a Entry)>,
     k: usize,
+    /// The k-th distance once there are k hits, infinite before: kept
+    /// apart so that turning a candidate down is one comparison.
+    worst: f64,
 }
 
 impl<'a> Best<'a> {
-    fn worst(&self) -> f64 {
-        if self.hits.len() < self.k {
-            f64::INFINITY
-        } else {
-            self.hits[self.k - 1].0
+    fn offer_leaf(&mut self, query: [f64; 3], leaf: &'a Leaf) {
+        for (&point, entry) in leaf.points.iter().zip(&leaf.entries) {
+            let d = chord_2(query, point);
+            // Equal distance may still win on MMSI.
+            if d <= self.worst {
+                self.insert(d, entry);
+            }
         }
     }
 
-    fn offer(&mut self, query: [f64; 3], entry: &'a Entry) {
-        let d = chord_2(query, entry.point);
-        // Equal distance may still win on MMSI.
-        if d <= self.worst() {
-            let at = self
-                .hits
-                .partition_point(|&(bd, be)| bd < d || (bd == d && be.mmsi < entry.mmsi));
-            self.hits.insert(at, (d, entry));
-            self.hits.truncate(self.k);
+    fn insert(&mut self, d: f64, entry: &'a Entry) {
+        let at = self
+            .hits
+            .partition_point(|&(bd, be)| bd < d || (bd == d && be.mmsi < entry.mmsi));
+        self.hits.insert(at, (d, entry));
+        self.hits.truncate(self.k);
+        if self.hits.len() == self.k {
+            self.worst = self.hits[self.k - 1].0;
         }
     }
 }
-
-impl Ord for Pending<'_> {
-    /// Reversed: `BinaryHeap` pops its greatest, and the nearest node
-    /// should come out first. Distances are never NaN.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .chord_2
-            .partial_cmp(&self.chord_2)
-            .unwrap_or(Ordering::Equal)
-    }
-}
-
-impl PartialOrd for Pending<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Pending<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Pending<'_> {}

@@ -125,3 +125,78 @@ proptest! {
         prop_assert_eq!(index.in_box(&bbox, limit), expected);
     }
 }
+
+/// Reports crowded into a few hundred metres, astride the antimeridian and
+/// at 10°E, with several vessels at the very same point: cells split deep,
+/// and merge again as vessels move on.
+fn crowded_reports() -> impl Strategy<Value = Vec<Position>> {
+    let lat = prop_oneof![60.0..60.002, Just(60.001)];
+    let lon = prop_oneof![
+        179.999..=180.0,
+        -180.0..-179.999,
+        Just(180.0),
+        10.0..10.002,
+        Just(10.001)
+    ];
+    let report = (1u32..300, lat, lon, 0i64..20).prop_map(|(mmsi, lat, lon, t)| Position {
+        mmsi,
+        lat,
+        lon,
+        sog_knots: Some(3.0),
+        cog_deg: None,
+        heading_deg: None,
+        nav_status: Some(0),
+        observed_at_ms: t,
+    });
+    prop::collection::vec(report, 0..600)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn crowded_nearest_matches_a_scan(
+        reports in crowded_reports(),
+        lat in 59.999..60.003,
+        lon in prop_oneof![179.998..=180.0, -180.0..-179.998, 9.999..10.003],
+        k in 0usize..40,
+    ) {
+        let index = index_of(&reports);
+        let query = geo::unit_vector(lat, lon);
+        let mut expected: Vec<(f64, Position)> = latest(&reports)
+            .into_values()
+            .map(|p| (geo::chord_2(query, geo::unit_vector(p.lat, p.lon)), p))
+            .collect();
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.mmsi.cmp(&b.1.mmsi)));
+        expected.truncate(k);
+        let expected: Vec<(Position, f64)> = expected
+            .into_iter()
+            .map(|(c, p)| (p, geo::great_circle_m(c)))
+            .collect();
+        prop_assert_eq!(index.nearest(lat, lon, k), expected);
+    }
+
+    #[test]
+    fn crowded_box_and_get_match_a_scan(
+        reports in crowded_reports(),
+        (lat0, lat1) in (60.0f64..60.002, 60.0f64..60.002),
+        (lon0, lon1) in (179.999..=180.0, -180.0..-179.999),
+        limit in 0usize..300,
+    ) {
+        let index = index_of(&reports);
+        let bbox = BoundingBox::new(lon0, lat0.min(lat1), lon1, lat0.max(lat1)).expect("valid box");
+        let latest = latest(&reports);
+        let mut expected: Vec<Position> = latest
+            .values()
+            .filter(|p| bbox.contains(p.lat, p.lon))
+            .copied()
+            .collect();
+        expected.sort_by_key(|p| p.mmsi);
+        expected.truncate(limit);
+        prop_assert_eq!(index.in_box(&bbox, limit), expected);
+        prop_assert_eq!(index.len(), latest.len());
+        for (mmsi, p) in latest {
+            prop_assert_eq!(index.get(mmsi), Some(p));
+        }
+    }
+}

@@ -102,3 +102,87 @@ fn nearest_matches_a_linear_scan_by_haversine() {
         }
     }
 }
+
+/// A whole fleet crowded into one small area splits cells deep; when it
+/// sails away the emptied cells merge, and when it returns they split
+/// again. Answers match a scan at every stage.
+#[test]
+fn a_fleet_moving_away_and_back_is_always_found() {
+    let at = |lat0: f64, lon0: f64, t: i64| -> Vec<Position> {
+        (1..=2000u32)
+            .map(|m| {
+                let (i, j) = (f64::from(m % 50), f64::from(m / 50));
+                pos(m, lat0 + i * 1e-4, lon0 + j * 1e-4, t)
+            })
+            .collect()
+    };
+    let mut index = Index::from_positions(at(59.0, 10.0, 1));
+    for (t, (lat0, lon0)) in [(-33.9, 151.2), (59.0, 10.0), (89.99, -180.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let fleet = at(lat0, lon0, t as i64 + 2);
+        for p in &fleet {
+            assert!(index.apply(*p));
+        }
+        assert_eq!(index.len(), fleet.len());
+        // West of -180° is east of 180°: that box crosses the antimeridian.
+        let west = if lon0 - 0.001 < -180.0 {
+            lon0 - 0.001 + 360.0
+        } else {
+            lon0 - 0.001
+        };
+        let around = BoundingBox::new(west, lat0 - 0.001, lon0 + 0.0025, lat0 + 0.005).unwrap();
+        let got: Vec<u32> = index
+            .in_box(&around, usize::MAX)
+            .iter()
+            .map(|p| p.mmsi)
+            .collect();
+        let expected: Vec<u32> = (1..=2000)
+            .filter(|m| {
+                let p = &fleet[*m as usize - 1];
+                around.contains(p.lat, p.lon)
+            })
+            .collect();
+        assert_eq!(got, expected);
+        let query = geo::unit_vector(lat0, lon0);
+        let mut by_distance: Vec<(f64, u32)> = fleet
+            .iter()
+            .map(|p| (geo::chord_2(query, geo::unit_vector(p.lat, p.lon)), p.mmsi))
+            .collect();
+        by_distance.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let expected: Vec<u32> = by_distance.iter().take(7).map(|&(_, m)| m).collect();
+        let nearest: Vec<u32> = index
+            .nearest(lat0, lon0, 7)
+            .iter()
+            .map(|(p, _)| p.mmsi)
+            .collect();
+        assert_eq!(nearest, expected, "({lat0}, {lon0})");
+        for p in fleet.iter().step_by(97) {
+            assert_eq!(index.get(p.mmsi), Some(*p));
+        }
+    }
+}
+
+/// Vessels reported at the very same point cannot be parted by any split;
+/// they share one leaf, and ties are ordered by MMSI.
+#[test]
+fn many_vessels_at_one_point() {
+    let mut index = Index::default();
+    for m in (1..=300).rev() {
+        index.apply(pos(m, 0.0, 0.0, 1));
+    }
+    index.apply(pos(1000, 0.001, 0.0, 1));
+    let got: Vec<u32> = index
+        .nearest(0.0, 0.0, 5)
+        .iter()
+        .map(|(p, _)| p.mmsi)
+        .collect();
+    assert_eq!(got, vec![1, 2, 3, 4, 5]);
+    let inside = index.in_box(
+        &BoundingBox::new(-0.0001, -0.0001, 0.0001, 0.0001).unwrap(),
+        1000,
+    );
+    assert_eq!(inside.len(), 300);
+    assert_eq!(index.nearest(0.001, 0.0, 1)[0].0.mmsi, 1000);
+}
