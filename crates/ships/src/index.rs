@@ -45,7 +45,7 @@ impl Index {
         let positions = positions.into_iter();
         let mut slots: HashMap<u32, usize> = HashMap::with_capacity(positions.size_hint().0);
         let mut entries: Vec<Entry> = Vec::with_capacity(positions.size_hint().0);
-        for p in positions {
+        for p in positions.filter(valid) {
             match slots.get(&p.mmsi) {
                 Some(&i) if entries[i].observed_at_ms() >= p.observed_at_ms => {}
                 Some(&i) => entries[i] = Entry::new(&p),
@@ -76,7 +76,11 @@ impl Index {
     /// Keeps `p` if it is newer than what the index holds, so replays and
     /// late arrivals never move a vessel back in time. True if applied.
     pub fn apply(&mut self, p: Position) -> bool {
-        self.tree.put_newer(Entry::new(&p))
+        // A cell is chosen by the point's own degrees: one outside the
+        // globe (or NaN) would sit in a cell whose box does not hold it,
+        // where nearest could miss it. The domain never builds one; the
+        // index does not trust that blindly.
+        valid(&p) && self.tree.put_newer(Entry::new(&p))
     }
 
     /// Vessels inside `bbox`, at most `limit`, in MMSI order.
@@ -100,6 +104,10 @@ impl Index {
             .map(|(chord_2, e)| (e.position(), geo::great_circle_m(chord_2)))
             .collect()
     }
+}
+
+fn valid(p: &Position) -> bool {
+    (-90.0..=90.0).contains(&p.lat) && (-180.0..=180.0).contains(&p.lon)
 }
 
 #[cfg(test)]

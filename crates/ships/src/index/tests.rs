@@ -186,3 +186,21 @@ fn many_vessels_at_one_point() {
     assert_eq!(inside.len(), 300);
     assert_eq!(index.nearest(0.001, 0.0, 1)[0].0.mmsi, 1000);
 }
+
+#[test]
+fn points_off_the_globe_are_refused_not_misfiled() {
+    let mut index = Index::from_positions([pos(1, 91.0, 0.0, 1), pos(2, 10.0, 20.0, 1)]);
+    assert_eq!(index.len(), 1);
+    assert!(index.get(1).is_none());
+    for bad in [
+        pos(3, f64::NAN, 0.0, 2),
+        pos(3, 0.0, 180.5, 2),
+        pos(2, -90.5, 20.0, 2),
+    ] {
+        assert!(!index.apply(bad));
+    }
+    assert_eq!(index.len(), 1);
+    assert_eq!(index.get(2).map(|p| p.lat), Some(10.0));
+    let near = index.nearest(10.0, 20.0, 5);
+    assert_eq!(near.len(), 1);
+}
