@@ -69,7 +69,9 @@ def settings_match_the_binary():
                              f"not a subcommand ({sorted(commands)})")
     problems |= {f"{name} is set by the chart but read nowhere in crates/" for name in sorted(used - known)}
     # Probe and scrape paths are routes the platform serves.
-    served = set(re.findall(r'\.route\(\s*"(/[^"]+)"', (ROOT / "crates" / "platform" / "src" / "server.rs").read_text()))
+    platform = ROOT / "crates" / "platform" / "src"
+    server_code = [platform / "server.rs", *sorted((platform / "server").glob("*.rs"))]
+    served = {m for f in server_code for m in re.findall(r'\.route\(\s*"(/[^"]+)"', f.read_text())}
     for case, r in RENDERS.items():
         for w in r.kinds("Deployment", "Rollout"):
             c = w["spec"]["template"]["spec"]["containers"][0]
