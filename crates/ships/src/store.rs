@@ -14,25 +14,16 @@ use tracing::Instrument as _;
 use crate::domain::{Position, Registry, StaticData, Vessel};
 use porttrack_proto::events::v1::VesselStatic;
 
+mod params;
+
+use self::params::{Params, placeholders};
+
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     params: Params,
-}
-
-/// How the multi-row statements name their parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Params {
-    /// `$1, $2, ...`: what PostgreSQL takes.
-    Numbered,
-    /// `?, ?, ...`, bound in order. SQLite treats `$n` as a *named*
-    /// parameter and looks each name up in a list of those seen so far,
-    /// when parsing and again when sqlx binds: a cost that grows with the
-    /// square of the parameter count. A 500-row insert (4,000 parameters)
-    /// spent 80% of its time there; anonymous parameters skip the list.
-    Positional,
 }
 
 /// One change from the event stream.
@@ -247,23 +238,6 @@ fn uncached(sql: &str) -> AnyQuery<'_> {
 /// under SQLite's and PostgreSQL's parameter limits.
 const ROWS_PER_STATEMENT: usize = 500;
 
-/// `($1, $2), ($3, $4), ...` (or `(?, ?), (?, ?), ...`) for `rows` rows
-/// of `cols` columns.
-fn placeholders(params: Params, rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let row: Vec<String> = (1..=cols)
-                .map(|c| match params {
-                    Params::Numbered => format!("${}", r * cols + c),
-                    Params::Positional => "?".to_owned(),
-                })
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn insert_positions(
     conn: &mut sqlx::AnyConnection,
     params: Params,
@@ -412,21 +386,4 @@ fn vessel_row(row: &AnyRow) -> Result<Vessel, sqlx::Error> {
         static_data,
         registry,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_or_leave_anonymous_by_backend() {
-        assert_eq!(
-            placeholders(Params::Numbered, 2, 3),
-            "($1, $2, $3), ($4, $5, $6)"
-        );
-        assert_eq!(
-            placeholders(Params::Positional, 2, 3),
-            "(?, ?, ?), (?, ?, ?)"
-        );
-    }
 }
