@@ -119,8 +119,9 @@ pub async fn index_loop(
                 if let Some(Change::Position(p)) = decode(record)
                     && live.apply(p)
                 {
-                    record_event_time_lag(&p);
-                    record_publish_to_apply(record);
+                    let now = porttrack_platform::time::now_ms();
+                    record_event_time_lag(now, &p);
+                    record_publish_to_apply(now, record);
                 }
             }
         }
@@ -134,8 +135,8 @@ pub async fn index_loop(
 
 /// The broker hop and the consumer as the live feed sees them: from the
 /// record's timestamp (set when ingest published it) to its application.
-fn record_publish_to_apply(record: &porttrack_platform::Record) {
-    let ms = porttrack_platform::time::now_ms().saturating_sub(record.timestamp_ms);
+fn record_publish_to_apply(now_ms: i64, record: &porttrack_platform::Record) {
+    let ms = now_ms.saturating_sub(record.timestamp_ms);
     metrics::histogram!(m::PUBLISH_TO_APPLY).record(ms.max(0) as f64 / 1000.0);
 }
 
@@ -143,8 +144,8 @@ fn record_publish_to_apply(record: &porttrack_platform::Record) {
 /// freshness an operator sees. The database snapshot loaded at start is
 /// not counted (it is old by design). A timestamp slightly in the future
 /// (clock skew the domain tolerates) counts as 0.
-fn record_event_time_lag(p: &Position) {
-    let lag_ms = porttrack_platform::time::now_ms().saturating_sub(p.observed_at_ms);
+fn record_event_time_lag(now_ms: i64, p: &Position) {
+    let lag_ms = now_ms.saturating_sub(p.observed_at_ms);
     metrics::histogram!(m::EVENT_TIME_LAG).record(lag_ms.max(0) as f64 / 1000.0);
 }
 

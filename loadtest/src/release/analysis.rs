@@ -189,12 +189,6 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
 http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",le="+Inf"} 10
 "#;
 
-    fn scrape(text: &str) -> Scrape {
-        let mut s = Scrape::default();
-        s.add(text);
-        s
-    }
-
     /// The value of the one `key:` line in the chart's values.yaml.
     fn chart_default(key: &str) -> String {
         let values = include_str!("../../../helm/porttrack/values.yaml");
@@ -229,7 +223,7 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
 
     #[test]
     fn no_traffic_is_inconclusive_never_successful() {
-        let m = measure(&scrape(BEFORE), &scrape(BEFORE), true);
+        let m = measure(&Scrape::of(BEFORE), &Scrape::of(BEFORE), true);
         assert_eq!(m.verdict, Verdict::Inconclusive);
         assert_eq!(m.grpc_error_ratio, None);
         assert_eq!(m.grpc_p99_s, None);
@@ -244,7 +238,7 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
             .replace("le=\"+Inf\"} 100", "le=\"+Inf\"} 200")
             .replace("} 10\n", "} 20\n")
             + "grpc_server_handled_total{grpc_service=\"porttrack.ships.v1.ShipsService\",grpc_method=\"GetVessel\",grpc_code=\"Internal\"} 10\n";
-        let m = measure(&scrape(BEFORE), &scrape(&after), true);
+        let m = measure(&Scrape::of(BEFORE), &Scrape::of(&after), true);
         assert_eq!(m.grpc_error_ratio, Some(0.1));
         assert_eq!(m.http_error_ratio, Some(0.0));
         assert_eq!(m.verdict, Verdict::Failed);
@@ -260,13 +254,13 @@ http_server_request_duration_seconds_bucket{method="POST",route="/v1/positions",
             .replace("le=\"0.01\"} 100", "le=\"0.01\"} 300")
             .replace("le=\"+Inf\"} 100", "le=\"+Inf\"} 300")
             .replace("} 10\n", "} 20\n");
-        let m = measure(&scrape(BEFORE), &scrape(&after), true);
+        let m = measure(&Scrape::of(BEFORE), &Scrape::of(&after), true);
         assert_eq!(m.verdict, Verdict::Successful, "{m:?}");
     }
 
     #[test]
     fn slow_calls_fail_only_when_latency_is_judged() {
-        let slow = scrape(
+        let slow = Scrape::of(
             r#"grpc_server_handled_total{grpc_service="s",grpc_method="M",grpc_code="OK"} 100
 http_server_requests_total{method="POST",route="/v1/positions",status_class="2xx"} 10
 grpc_server_handling_seconds_bucket{grpc_service="s",grpc_method="M",le="0.5"} 0
