@@ -1,11 +1,14 @@
-//! gRPC against the real service (`application`) on port 0 (SQLite, embedded bus).
+//! gRPC against the real service (`standalone`) on port 0 (SQLite, embedded bus).
 
 mod support;
 
 use std::time::Duration;
 
-use porttrack_cargo::{Settings, application};
-use porttrack_platform::settings::{DatabaseSettings, ServerSettings};
+use porttrack_cargo::CargoService;
+use porttrack_platform::{
+    service::{ServiceSettings, standalone},
+    settings::{DatabaseSettings, ServerSettings},
+};
 use porttrack_proto::cargo::v1::{self as pb, cargo_service_client::CargoServiceClient};
 use tonic::{Code, transport::Channel};
 use tonic_types::StatusExt as _;
@@ -19,7 +22,7 @@ struct Running {
 
 async fn start() -> Running {
     let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    let settings = ServiceSettings {
         server: ServerSettings {
             http_addr: "127.0.0.1:0".parse().unwrap(),
             grpc_addr: "127.0.0.1:0".parse().unwrap(),
@@ -37,7 +40,7 @@ async fn start() -> Running {
             data_dir: dir.path().to_owned(),
         },
     };
-    let app = application(settings).await.expect("build");
+    let app = standalone::<CargoService>(settings).await.expect("build");
     let addr = app.grpc_addr();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

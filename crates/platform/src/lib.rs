@@ -8,6 +8,7 @@
 //! - [`idempotency`]: creates that a retry cannot duplicate.
 //! - [`outbox`]: events stored with their change, relayed to the bus in order.
 //! - [`server`]: HTTP + gRPC bootstrap, health, graceful shutdown.
+//! - [`service`]: what a domain service is, and how it runs alone or in `porttrack up`.
 //! - [`tls`]: rustls for servers (reloaded certificates) and clients; Kafka TLS settings.
 //! - [`secret`]: values that never print.
 //! - [`api_error`]: one error type rendered as problem+json and `tonic::Status`.
@@ -24,6 +25,7 @@ pub mod limits;
 pub mod outbox;
 pub mod secret;
 pub mod server;
+pub mod service;
 pub mod settings;
 pub mod telemetry;
 pub mod time;

@@ -11,11 +11,16 @@ pub mod up;
 use std::{fs::File, io::BufReader, path::PathBuf};
 
 use clap::{Parser, Subcommand};
+use porttrack_cargo::CargoService;
 use porttrack_platform::{
     auth::{Scope, dev::DevKey},
     server::shutdown_signal,
+    service::{self, DomainService, ServiceError, ServiceSettings},
     telemetry,
 };
+use porttrack_routes::RoutesService;
+use porttrack_ships::ShipsService;
+use porttrack_staff::StaffService;
 
 /// PortTrack: live AIS vessel telemetry for a port authority.
 ///
@@ -35,13 +40,13 @@ pub enum Command {
     /// Run the ingest service alone (NMEA TCP/UDP, gRPC, REST → Kafka).
     Ingest(porttrack_ingest::Settings),
     /// Run the ships service alone (Kafka → store → gRPC/REST queries).
-    Ships(porttrack_ships::Settings),
+    Ships(ServiceSettings),
     /// Run the routes service alone (zones, port calls, traffic board).
-    Routes(porttrack_routes::Settings),
+    Routes(ServiceSettings),
     /// Run the cargo service alone (manifests, dangerous goods; gRPC/REST).
-    Cargo(porttrack_cargo::Settings),
+    Cargo(ServiceSettings),
     /// Run the staff service alone (people, certifications, shifts, tasks).
-    Staff(porttrack_staff::Settings),
+    Staff(ServiceSettings),
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
@@ -87,13 +92,7 @@ pub enum CliError {
     #[error(transparent)]
     Ingest(#[from] porttrack_ingest::IngestError),
     #[error(transparent)]
-    Ships(#[from] porttrack_ships::ShipsError),
-    #[error(transparent)]
-    Routes(#[from] porttrack_routes::RoutesError),
-    #[error(transparent)]
-    Cargo(#[from] porttrack_cargo::CargoError),
-    #[error(transparent)]
-    Staff(#[from] porttrack_staff::StaffError),
+    Service(#[from] ServiceError),
     #[error(transparent)]
     Up(#[from] up::UpError),
     #[error(transparent)]
@@ -123,26 +122,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             app.run_until_stopped(shutdown_signal()).await?;
             telemetry.shutdown().await;
         }
-        Command::Ships(settings) => {
-            let telemetry = telemetry::init("porttrack-ships");
-            serve_alone("ships", porttrack_ships::application(settings).await?).await?;
-            telemetry.shutdown().await;
-        }
-        Command::Routes(settings) => {
-            let telemetry = telemetry::init("porttrack-routes");
-            serve_alone("routes", porttrack_routes::application(settings).await?).await?;
-            telemetry.shutdown().await;
-        }
-        Command::Cargo(settings) => {
-            let telemetry = telemetry::init("porttrack-cargo");
-            serve_alone("cargo", porttrack_cargo::application(settings).await?).await?;
-            telemetry.shutdown().await;
-        }
-        Command::Staff(settings) => {
-            let telemetry = telemetry::init("porttrack-staff");
-            serve_alone("staff", porttrack_staff::application(settings).await?).await?;
-            telemetry.shutdown().await;
-        }
+        Command::Ships(settings) => serve_alone::<ShipsService>(settings).await?,
+        Command::Routes(settings) => serve_alone::<RoutesService>(settings).await?,
+        Command::Cargo(settings) => serve_alone::<CargoService>(settings).await?,
+        Command::Staff(settings) => serve_alone::<StaffService>(settings).await?,
         Command::Ais(AisCommand::Decode { file }) => decode(file)?,
         Command::Token(args) => {
             let key = DevKey::load_or_create(&args.auth_dev_keys)?;
@@ -159,13 +142,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One service alone (as Kubernetes runs it) until SIGTERM.
-async fn serve_alone(
-    service: &'static str,
-    server: porttrack_platform::Server,
-) -> Result<(), porttrack_platform::server::ServerError> {
-    tracing::info!(service, http = %server.http_addr(), grpc = %server.grpc_addr(), "serving");
-    server.run_until_stopped(shutdown_signal()).await
+/// One domain service alone (as Kubernetes runs it) until SIGTERM.
+async fn serve_alone<S: DomainService>(settings: ServiceSettings) -> Result<(), CliError> {
+    let telemetry = telemetry::init(&format!("porttrack-{}", S::NAME));
+    let server = service::standalone::<S>(settings).await?;
+    tracing::info!(service = S::NAME, http = %server.http_addr(), grpc = %server.grpc_addr(), "serving");
+    server.run_until_stopped(shutdown_signal()).await?;
+    telemetry.shutdown().await;
+    Ok(())
 }
 
 fn decode(file: Option<PathBuf>) -> Result<(), CliError> {

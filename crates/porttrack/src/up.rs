@@ -8,6 +8,7 @@ use porttrack_ingest::{Ingest, IngestSettings};
 use porttrack_platform::{
     EventBus, Lifecycle, Server,
     auth::AuthMode,
+    service::{ServiceError, build_in},
     settings::{BusSettings, DatabaseSettings, ServerSettings},
 };
 use porttrack_routes::RoutesService;
@@ -31,13 +32,7 @@ pub enum UpError {
     #[error(transparent)]
     Ingest(#[from] porttrack_ingest::IngestError),
     #[error(transparent)]
-    Ships(#[from] porttrack_ships::ShipsError),
-    #[error(transparent)]
-    Routes(#[from] porttrack_routes::RoutesError),
-    #[error(transparent)]
-    Cargo(#[from] porttrack_cargo::CargoError),
-    #[error(transparent)]
-    Staff(#[from] porttrack_staff::StaffError),
+    Service(#[from] ServiceError),
     #[error(transparent)]
     Server(#[from] porttrack_platform::server::ServerError),
     #[error("event bus: {0}")]
@@ -81,27 +76,21 @@ pub async fn run_with(
         &lifecycle,
     )
     .await?;
-    let ships = ShipsService::build(
-        &settings.database.url_for("ships"),
-        &bus,
-        &lifecycle,
-        settings.server.limits.max_streams_per_client as usize,
-    )
-    .await?;
-    let routes =
-        RoutesService::build(&settings.database.url_for("routes"), &bus, &lifecycle).await?;
-    let cargo = CargoService::build(&settings.database.url_for("cargo"), &bus, &lifecycle).await?;
-    let staff = StaffService::build(&settings.database.url_for("staff"), &bus, &lifecycle).await?;
+    let (db, server) = (&settings.database, &settings.server);
+    let ships = build_in::<ShipsService>(db, &bus, &lifecycle, server).await?;
+    let routes = build_in::<RoutesService>(db, &bus, &lifecycle, server).await?;
+    let cargo = build_in::<CargoService>(db, &bus, &lifecycle, server).await?;
+    let staff = build_in::<StaffService>(db, &bus, &lifecycle, server).await?;
     lifecycle.flush_on_stop(bus.clone(), settings.server.shutdown_grace);
     let server = Server::bind(
         &settings.server,
         &lifecycle,
         ingest
             .endpoints
-            .merge(ships.endpoints)
-            .merge(routes.endpoints)
-            .merge(cargo.endpoints)
-            .merge(staff.endpoints),
+            .merge(ships)
+            .merge(routes)
+            .merge(cargo)
+            .merge(staff),
     )
     .await?;
     ready(Addresses {

@@ -6,7 +6,10 @@ mod support;
 
 use std::time::Duration;
 
-use porttrack_platform::{EventBus, Lifecycle, OutRecord};
+use porttrack_platform::{
+    EventBus, Lifecycle, OutRecord,
+    service::{Context, DomainService},
+};
 use porttrack_proto::routes::v1::{PortCallEvent, SCHEMA_VERSION, topics};
 use porttrack_staff::{StaffService, domain::TaskKind};
 use prost::Message as _;
@@ -47,7 +50,7 @@ async fn an_approaching_call_opens_its_tasks_once(bus: EventBus) {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = porttrack_testkit::servers::sqlite_in(&dir);
     let lifecycle = Lifecycle::new();
-    let _service = StaffService::build(&url, &bus, &lifecycle)
+    let _service = StaffService::build(Context::new(url.clone(), &bus, &lifecycle))
         .await
         .expect("build");
     let reader = support::staff(&url).await;

@@ -1,12 +1,15 @@
-//! gRPC against the real service (`application`) on port 0 (SQLite, embedded bus).
+//! gRPC against the real service (`standalone`) on port 0 (SQLite, embedded bus).
 
 mod support;
 
 use std::time::Duration;
 
-use porttrack_platform::settings::{DatabaseSettings, ServerSettings};
+use porttrack_platform::{
+    service::{ServiceSettings, standalone},
+    settings::{DatabaseSettings, ServerSettings},
+};
 use porttrack_proto::staff::v1::{self as pb, staff_service_client::StaffServiceClient};
-use porttrack_staff::{Settings, application};
+use porttrack_staff::StaffService;
 use support::{ETA, H};
 use tonic::{Code, transport::Channel};
 use tonic_types::StatusExt as _;
@@ -14,7 +17,7 @@ use tonic_types::StatusExt as _;
 #[tokio::test]
 async fn people_and_refused_assignments_through_grpc() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    let settings = ServiceSettings {
         server: ServerSettings {
             http_addr: "127.0.0.1:0".parse().unwrap(),
             grpc_addr: "127.0.0.1:0".parse().unwrap(),
@@ -32,7 +35,7 @@ async fn people_and_refused_assignments_through_grpc() {
             data_dir: dir.path().to_owned(),
         },
     };
-    let app = application(settings).await.expect("build");
+    let app = standalone::<StaffService>(settings).await.expect("build");
     let addr = app.grpc_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until_stopped(async {
