@@ -54,6 +54,8 @@ Environment:
   RUST_LOG                  passed to tests (default: warn)
   PORTTRACK_TEST_PG_PORT    fixed PostgreSQL port instead of a free one
   PORTTRACK_TEST_KAFKA_PORT fixed broker port instead of a free one
+  PORTTRACK_TEST_TIMEOUT    longest the test run may take once built
+                            (default: 30m; a hang fails, naming the test)
 
 Exported to the tests:
   PORTTRACK_TEST_DATABASE_URL   superuser URL; tests create their own databases
@@ -97,6 +99,7 @@ case ":$PATH:" in
 esac
 
 export RUST_LOG="${RUST_LOG:-warn}"
+TEST_TIMEOUT="${PORTTRACK_TEST_TIMEOUT:-30m}"
 if ((LONG)); then export PORTTRACK_TEST_LONG=1; fi
 
 SERVERS_STARTED=0
@@ -193,7 +196,11 @@ run_step "observability" ./scripts/check-observability.sh
 
 # --- tests ----------------------------------------------------------------------
 start_servers
-run_step "cargo test" cargo test --workspace --all-targets
+run_step "cargo test (build)" cargo test --workspace --all-targets --no-run
+# A hung test fails the run here, with cargo's "has been running for over 60
+# seconds" lines naming it, instead of eating the CI budget.
+run_step "cargo test (at most $TEST_TIMEOUT)" \
+    timeout --kill-after=30s "$TEST_TIMEOUT" cargo test --workspace --all-targets
 run_step "cargo test (doc)" cargo test --workspace --doc
 run_step "deploy checks" ./scripts/check-deploy.sh
 
