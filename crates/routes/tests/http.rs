@@ -3,13 +3,9 @@
 
 mod support;
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, StatusCode, header},
-};
+use axum::{Router, http::StatusCode};
+use porttrack_testkit::router::{Answer, call};
 use serde_json::{Value, json};
-use tower::ServiceExt as _;
 
 macro_rules! on_every_backend {
     ($($scenario:ident),* $(,)?) => {
@@ -48,64 +44,6 @@ async fn app(url: &str) -> Router {
     porttrack_routes::http::router(support::routes(url, &bus).await).layer(open())
 }
 
-struct Answer {
-    status: StatusCode,
-    etag: Option<String>,
-    content_type: Option<String>,
-    json: Value,
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> Answer {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let h = |name| {
-        res.headers()
-            .get(name)
-            .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
-    };
-    let (etag, content_type) = (h(header::ETAG), h(header::CONTENT_TYPE));
-    let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    let json = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
-    };
-    Answer {
-        status,
-        etag,
-        content_type,
-        json,
-    }
-}
-
-fn fields(a: &Answer) -> Vec<&str> {
-    a.json["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect()
-}
-
 fn ring(points: &[(f64, f64)]) -> Value {
     points
         .iter()
@@ -138,7 +76,7 @@ async fn zones_are_validated_with_every_field_and_created_once_per_key(app: Rout
     let a = call(&app, "POST", "/v1/zones", &[], Some(bad)).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.content_type.as_deref(), Some("application/problem+json"));
-    assert_eq!(fields(&a), ["name", "kind", "ring[1]", "ring"]);
+    assert_eq!(a.fields(), ["name", "kind", "ring[1]", "ring"]);
 
     let body = json!({
         "name": "Approach", "kind": "port_approach",
@@ -187,7 +125,7 @@ async fn port_calls_are_created_once_and_changed_under_if_match(app: Router) {
     let change = json!({ "etd_ms": in_hours(20) });
     let missing = call(&app, "PATCH", &uri, &[], Some(change.clone())).await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    assert_eq!(fields(&missing), ["If-Match"]);
+    assert_eq!(missing.fields(), ["If-Match"]);
     let ok = call(
         &app,
         "PATCH",
@@ -207,12 +145,12 @@ async fn port_calls_are_created_once_and_changed_under_if_match(app: Router) {
     let bad = json!({ "mmsi": 0, "destination": "", "eta_ms": 0, "berth_id": "nope" });
     let a = call(&app, "POST", "/v1/port-calls", &[], Some(bad)).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert_eq!(fields(&a), ["mmsi", "destination", "eta_ms"]);
+    assert_eq!(a.fields(), ["mmsi", "destination", "eta_ms"]);
     let unknown_berth =
         json!({ "mmsi": 244_740_981, "destination": "NOOSL", "eta_ms": 1, "berth_id": "nope" });
     let a = call(&app, "POST", "/v1/port-calls", &[], Some(unknown_berth)).await;
     assert_eq!(
-        (a.status, fields(&a)),
+        (a.status, a.fields()),
         (StatusCode::BAD_REQUEST, vec!["berth_id"])
     );
     let gone = call(&app, "GET", "/v1/port-calls/nope", &[], None).await;
@@ -263,7 +201,7 @@ async fn the_traffic_board_and_lists_answer_with_filters(app: Router) {
     assert_eq!(week.json["arrivals"].as_array().unwrap().len(), 2);
     let too_far = call(&app, "GET", "/v1/traffic?hours=169", &[], None).await;
     assert_eq!(
-        (too_far.status, fields(&too_far)),
+        (too_far.status, too_far.fields()),
         (StatusCode::BAD_REQUEST, vec!["hours"])
     );
 

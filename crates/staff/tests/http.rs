@@ -3,15 +3,11 @@
 
 mod support;
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, StatusCode, header},
-};
+use axum::{Router, http::StatusCode};
 use porttrack_staff::service::Staff;
-use serde_json::{Value, json};
+use porttrack_testkit::router::call;
+use serde_json::json;
 use support::{ETA, H};
-use tower::ServiceExt as _;
 
 macro_rules! on_every_backend {
     ($($scenario:ident),* $(,)?) => {
@@ -45,55 +41,6 @@ on_every_backend!(
     assignments_are_made_and_refused_with_a_reason,
     the_openapi_document_lists_every_operation,
 );
-
-struct Answer {
-    status: StatusCode,
-    etag: Option<String>,
-    content_type: Option<String>,
-    json: Value,
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> Answer {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let get = |h| {
-        res.headers()
-            .get(h)
-            .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
-    };
-    let (etag, content_type) = (get(header::ETAG), get(header::CONTENT_TYPE));
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    let json = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
-    };
-    Answer {
-        status,
-        etag,
-        content_type,
-        json,
-    }
-}
 
 async fn people_are_created_once_per_key_and_changed_under_if_match(_: Staff, app: Router) {
     let body = json!({"name": "Ines Berg", "roles": ["pilot"]});

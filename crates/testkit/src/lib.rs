@@ -5,6 +5,7 @@
 //!   with the command that provides it.
 //! - [`postgres`]: a PostgreSQL of the test's own (TLS only).
 //! - [`process`]: the real `porttrack` binary, started on free ports.
+//! - [`router`]: a REST router called without a socket.
 //! - [`tls`]: a throw-away CA writing certificates for TLS tests.
 //! - [`otlp`]: an OpenTelemetry collector that keeps the spans it receives.
 //! - [`eventually`]: poll until a condition holds, with a deadline.
@@ -13,6 +14,7 @@
 pub mod otlp;
 pub mod postgres;
 pub mod process;
+pub mod router;
 pub mod servers;
 pub mod tls;
 

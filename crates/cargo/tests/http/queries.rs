@@ -5,7 +5,7 @@ use axum::{Router, http::StatusCode};
 use serde_json::json;
 
 use crate::{
-    client::{Answer, call, fields},
+    client::{Answer, call},
     support,
 };
 
@@ -63,7 +63,7 @@ async fn manifests_list_by_filter_and_page_and_containers_are_found(app: Router)
     assert_eq!(calls(&by_call), ["PC-2"]);
     let too_big = call(&app, "GET", "/v1/manifests?page_size=5000", &[], None).await;
     assert_eq!(
-        (too_big.status, fields(&too_big)),
+        (too_big.status, too_big.fields()),
         (StatusCode::BAD_REQUEST, vec!["page_size"])
     );
 

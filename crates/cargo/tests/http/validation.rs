@@ -5,7 +5,7 @@ use axum::{Router, http::StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    client::{call, create, fields},
+    client::{call, create},
     support,
 };
 
@@ -25,7 +25,7 @@ async fn invalid_fields_are_problem_json_with_every_field(app: Router) {
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.content_type.as_deref(), Some("application/problem+json"));
-    assert_eq!(fields(&a), ["port_call_id", "mmsi", "eta_ms"]);
+    assert_eq!(a.fields(), ["port_call_id", "mmsi", "eta_ms"]);
 
     let m = create(&app, "PC-1", support::eta_in_days(3)).await;
     let items = format!("/v1/manifests/{}/items", m["id"].as_str().unwrap());
@@ -36,7 +36,7 @@ async fn invalid_fields_are_problem_json_with_every_field(app: Router) {
     let a = call(&app, "POST", &items, &[], Some(bad)).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        fields(&a),
+        a.fields(),
         [
             "container_number",
             "weight_kg",
@@ -53,17 +53,17 @@ async fn invalid_fields_are_problem_json_with_every_field(app: Router) {
     )
     .await;
     assert_eq!(
-        (unknown.status, fields(&unknown)),
+        (unknown.status, unknown.fields()),
         (StatusCode::BAD_REQUEST, vec!["body"])
     );
     let q = call(&app, "GET", "/v1/manifests?status=sunk", &[], None).await;
     assert_eq!(
-        (q.status, fields(&q)),
+        (q.status, q.fields()),
         (StatusCode::BAD_REQUEST, vec!["status"])
     );
     let c = call(&app, "GET", "/v1/containers/CSQU3054384", &[], None).await;
     assert_eq!(
-        (c.status, fields(&c)),
+        (c.status, c.fields()),
         (StatusCode::BAD_REQUEST, vec!["container_number"])
     );
 }
