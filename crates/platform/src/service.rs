@@ -72,19 +72,18 @@ pub trait DomainService {
     fn build(cx: Context<'_>) -> impl Future<Output = Result<Endpoints, ServiceError>>;
 }
 
-/// Builds `S` on a bus, lifecycle and server settings shared with others,
-/// as `porttrack up` does; its database is named after the service.
+/// Builds `S` on a bus and lifecycle that others may share, as `porttrack
+/// up` does; its database is named after the service.
 pub async fn build_in<S: DomainService>(
-    database: &DatabaseSettings,
+    settings: &ServiceSettings,
     bus: &EventBus,
     lifecycle: &Lifecycle,
-    server: &ServerSettings,
 ) -> Result<Endpoints, ServiceError> {
     S::build(Context {
-        database_url: database.url_for(S::NAME),
+        database_url: settings.database.url_for(S::NAME),
         bus,
         lifecycle,
-        limits: server.limits.clone(),
+        limits: settings.server.limits.clone(),
     })
     .await
 }
@@ -96,6 +95,6 @@ pub async fn standalone<S: DomainService>(
 ) -> Result<Server, ServiceError> {
     let lifecycle = Lifecycle::new();
     let bus = EventBus::for_service(&settings.bus, &format!("porttrack-{}", S::NAME))?;
-    let endpoints = build_in::<S>(&settings.database, &bus, &lifecycle, &settings.server).await?;
+    let endpoints = build_in::<S>(&settings, &bus, &lifecycle).await?;
     Ok(Server::bind(&settings.server, &lifecycle, endpoints).await?)
 }

@@ -8,8 +8,7 @@ use porttrack_ingest::{Ingest, IngestSettings};
 use porttrack_platform::{
     EventBus, Lifecycle, Server,
     auth::AuthMode,
-    service::{ServiceError, build_in},
-    settings::{BusSettings, DatabaseSettings, ServerSettings},
+    service::{ServiceError, ServiceSettings, build_in},
 };
 use porttrack_routes::RoutesService;
 use porttrack_ships::ShipsService;
@@ -17,12 +16,9 @@ use porttrack_staff::StaffService;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
+    /// What a service alone reads; here every service shares it.
     #[command(flatten)]
-    pub server: ServerSettings,
-    #[command(flatten)]
-    pub bus: BusSettings,
-    #[command(flatten)]
-    pub database: DatabaseSettings,
+    pub shared: ServiceSettings,
     #[command(flatten)]
     pub ingest: IngestSettings,
 }
@@ -61,29 +57,24 @@ pub async fn run_with(
 ) -> Result<(), UpError> {
     // On a laptop the suite starts open (and says so); PORTTRACK_AUTH=dev or
     // jwt turns the checks on.
-    settings.server.auth.default_mode = AuthMode::Off;
+    let shared = &mut settings.shared;
+    shared.server.auth.default_mode = AuthMode::Off;
     // Each service owns its schema and migrations: one database cannot
     // hold them all.
-    if settings.database.database_url.is_some() || settings.database.database_url_file.is_some() {
+    if shared.database.database_url.is_some() || shared.database.database_url_file.is_some() {
         return Err(UpError::SharedDatabase);
     }
     let lifecycle = Lifecycle::new();
-    let bus = EventBus::from_settings(&settings.bus, "porttrack")?;
-    let ingest = Ingest::build(
-        &settings.ingest,
-        &bus,
-        settings.bus.produce_queue,
-        &lifecycle,
-    )
-    .await?;
-    let (db, server) = (&settings.database, &settings.server);
-    let ships = build_in::<ShipsService>(db, &bus, &lifecycle, server).await?;
-    let routes = build_in::<RoutesService>(db, &bus, &lifecycle, server).await?;
-    let cargo = build_in::<CargoService>(db, &bus, &lifecycle, server).await?;
-    let staff = build_in::<StaffService>(db, &bus, &lifecycle, server).await?;
-    lifecycle.flush_on_stop(bus.clone(), settings.server.shutdown_grace);
+    let bus = EventBus::from_settings(&shared.bus, "porttrack")?;
+    let ingest =
+        Ingest::build(&settings.ingest, &bus, shared.bus.produce_queue, &lifecycle).await?;
+    let ships = build_in::<ShipsService>(shared, &bus, &lifecycle).await?;
+    let routes = build_in::<RoutesService>(shared, &bus, &lifecycle).await?;
+    let cargo = build_in::<CargoService>(shared, &bus, &lifecycle).await?;
+    let staff = build_in::<StaffService>(shared, &bus, &lifecycle).await?;
+    lifecycle.flush_on_stop(bus.clone(), shared.server.shutdown_grace);
     let server = Server::bind(
-        &settings.server,
+        &shared.server,
         &lifecycle,
         ingest
             .endpoints
@@ -102,10 +93,11 @@ pub async fn run_with(
 }
 
 pub async fn run(settings: Settings, signal: impl Future<Output = ()>) -> Result<(), UpError> {
-    let embedded = settings.bus.kafka_brokers.is_none();
-    let auth = settings.server.auth.mode.unwrap_or(AuthMode::Off);
-    let data_dir = settings.database.data_dir.clone();
-    let tls = settings.server.tls.tls_cert.is_some();
+    let shared = &settings.shared;
+    let embedded = shared.bus.kafka_brokers.is_none();
+    let auth = shared.server.auth.mode.unwrap_or(AuthMode::Off);
+    let data_dir = shared.database.data_dir.clone();
+    let tls = shared.server.tls.tls_cert.is_some();
     let (http, grpcurl) = if tls {
         ("https", "grpcurl -cacert <your CA>")
     } else {
