@@ -61,7 +61,7 @@ impl<'a> Context<'a> {
 /// A domain service: its name and how it builds its endpoints.
 pub trait DomainService {
     /// Names its database (`sqlite://<data_dir>/<NAME>.db` on embedded
-    /// defaults) and its Kafka client (`porttrack-<NAME>`).
+    /// defaults) and, as [`process_name`], its Kafka client and telemetry.
     const NAME: &'static str;
 
     /// Connects and migrates the database, makes sure the topics exist,
@@ -70,6 +70,12 @@ pub trait DomainService {
     /// future cannot be proven `Send` through a generic caller, and a build
     /// runs once, on the main task, so nothing needs it to be.
     fn build(cx: Context<'_>) -> impl Future<Output = Result<Endpoints, ServiceError>>;
+}
+
+/// `porttrack-<NAME>`: how `S` run alone names itself to Kafka and in
+/// telemetry.
+pub fn process_name<S: DomainService>() -> String {
+    format!("porttrack-{}", S::NAME)
 }
 
 /// Builds `S` on a bus and lifecycle that others may share, as `porttrack
@@ -94,7 +100,7 @@ pub async fn standalone<S: DomainService>(
     settings: ServiceSettings,
 ) -> Result<Server, ServiceError> {
     let lifecycle = Lifecycle::new();
-    let bus = EventBus::for_service(&settings.bus, &format!("porttrack-{}", S::NAME))?;
+    let bus = EventBus::for_service(&settings.bus, &process_name::<S>())?;
     let endpoints = build_in::<S>(&settings, &bus, &lifecycle).await?;
     Ok(Server::bind(&settings.server, &lifecycle, endpoints).await?)
 }

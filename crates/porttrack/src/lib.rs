@@ -144,7 +144,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 /// One domain service alone (as Kubernetes runs it) until SIGTERM.
 async fn serve_alone<S: DomainService>(settings: ServiceSettings) -> Result<(), CliError> {
-    let telemetry = telemetry::init(&format!("porttrack-{}", S::NAME));
+    let telemetry = telemetry::init(&service::process_name::<S>());
     let server = service::standalone::<S>(settings).await?;
     tracing::info!(service = S::NAME, http = %server.http_addr(), grpc = %server.grpc_addr(), "serving");
     server.run_until_stopped(shutdown_signal()).await?;

@@ -24,6 +24,8 @@ use porttrack_platform::{
     service::{Context, DomainService, ServiceError},
 };
 
+use tokio_util::sync::CancellationToken;
+
 use crate::{live::Live, service::Ships, store::Store};
 
 /// The ships service, for running alone or inside `porttrack up`.
@@ -53,7 +55,7 @@ impl DomainService for ShipsService {
             .await?;
         let live = Live::default();
         let drain = cx.lifecycle.draining();
-        start_consumers(cx.bus, &store, &live, cx.lifecycle);
+        start_consumers(cx.bus, &store, &live, cx.lifecycle, &drain);
         let ships = Ships {
             live,
             store,
@@ -67,8 +69,13 @@ impl DomainService for ShipsService {
 
 /// The store consumer, and the index consumer that opens readiness once the
 /// index holds the database.
-fn start_consumers(bus: &EventBus, store: &Store, live: &Live, lifecycle: &Lifecycle) {
-    let drain = lifecycle.draining();
+fn start_consumers(
+    bus: &EventBus,
+    store: &Store,
+    live: &Live,
+    lifecycle: &Lifecycle,
+    drain: &CancellationToken,
+) {
     let (b, s, d) = (bus.clone(), store.clone(), drain.clone());
     lifecycle.spawn("ships-store", events::store_loop(b, s, d));
     let gate = lifecycle.health().gate();

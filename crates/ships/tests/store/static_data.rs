@@ -11,12 +11,7 @@ on_every_backend!(
 );
 
 async fn older_static_part_does_not_overwrite_newer_fields(store: Store) {
-    store
-        .apply(&[type_24a(A, 2_000, "NORDIC STAR")])
-        .await
-        .unwrap();
-    store.apply(&[type_24b(A, 3_000)]).await.unwrap();
-    store.apply(&[type_5(A, 1_000)]).await.unwrap();
+    apply_type_24_then_an_older_type_5(&store).await;
 
     let s = store
         .vessel(A)
@@ -38,12 +33,7 @@ async fn older_static_part_does_not_overwrite_newer_fields(store: Store) {
 /// is the only source of IMO, destination, draught and ETA here, so they
 /// are filled while newer fields stay.
 async fn older_static_part_fills_fields_nothing_newer_carries(store: Store) {
-    store
-        .apply(&[type_24a(A, 2_000, "NORDIC STAR")])
-        .await
-        .unwrap();
-    store.apply(&[type_24b(A, 3_000)]).await.unwrap();
-    store.apply(&[type_5(A, 1_000)]).await.unwrap();
+    apply_type_24_then_an_older_type_5(&store).await;
 
     let vessel = store.vessel(A).await.unwrap().expect("vessel");
     assert_eq!(
@@ -61,4 +51,14 @@ async fn older_static_part_fills_fields_nothing_newer_carries(store: Store) {
             updated_at_ms: 3_000,
         })
     );
+}
+
+/// Both parts of a type 24, then an older type 5 arriving last.
+async fn apply_type_24_then_an_older_type_5(store: &Store) {
+    store
+        .apply(&[type_24a(A, 2_000, "NORDIC STAR")])
+        .await
+        .unwrap();
+    store.apply(&[type_24b(A, 3_000)]).await.unwrap();
+    store.apply(&[type_5(A, 1_000)]).await.unwrap();
 }
